@@ -1,0 +1,214 @@
+package dev.aura.token;
+
+import dev.aura.spi.Fingerprint;
+import dev.aura.spi.Jti;
+import dev.aura.spi.LedgerEntry;
+import dev.aura.spi.MothershipId;
+import dev.aura.spi.SecretHash;
+import dev.aura.spi.StoreException;
+import dev.aura.spi.TokenLedger;
+import dev.aura.token.internal.Ulid;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Issues join tokens: signs them with the key ring's primary key, records their jti, metadata and hash in the
+ * ledger, and hands the token back once.
+ *
+ * <pre>{@code
+ * JoinTokenIssuer issuer = JoinTokenIssuer.builder()
+ *     .mothershipId(MothershipId.parse("mship_7fcd21a9"))
+ *     .keyRing(ring)
+ *     .ledger(ledger)
+ *     .clock(Clock.systemUTC())
+ *     .fingerprint(() -> currentCertificateFingerprint)
+ *     .build();
+ * IssuedJoinToken t = issuer.issue(JoinTokenRequest.forSubject("alice@acme.com").build());
+ * }</pre>
+ *
+ * <p>Claims, as in the product's token anatomy: {@code iss, sub, aud ("aura-peer"), iat, exp, jti, role,
+ * one_shot, tls_fingerprint}, plus {@code uses} on a multi-use token. Header: {@code alg, typ, kid}.
+ * Thread-safe.
+ */
+public final class JoinTokenIssuer {
+  /** The audience of every join token. */
+  public static final String AUDIENCE = "aura-peer";
+  /** The default {@code jwt.max_expiry}. */
+  public static final TokenDuration DEFAULT_MAX_EXPIRY = new TokenDuration(Duration.ofDays(7));
+
+  private final MothershipId mothershipId;
+  private final KeyRing keyRing;
+  private final TokenLedger ledger;
+  private final Clock clock;
+  private final Supplier<Fingerprint> fingerprint;
+  private final TokenDuration maxExpiry;
+  private final SecureRandom random;
+
+  private JoinTokenIssuer(Builder b) {
+    this.mothershipId = b.mothershipId;
+    this.keyRing = b.keyRing;
+    this.ledger = b.ledger;
+    this.clock = b.clock;
+    this.fingerprint = b.fingerprint;
+    this.maxExpiry = b.maxExpiry == null ? DEFAULT_MAX_EXPIRY : b.maxExpiry;
+    this.random = b.random == null ? new SecureRandom() : b.random;
+  }
+
+  /** @return a builder; every setting but {@code maxExpiry} and {@code random} is required */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the configured {@code jwt.max_expiry} */
+  public TokenDuration maxExpiry() {
+    return maxExpiry;
+  }
+
+  /**
+   * Issues one token.
+   *
+   * @throws TokenIssuanceException if the expiry exceeds {@code jwt.max_expiry}
+   * @throws StoreException if the ledger failed; then no token was handed out
+   */
+  public IssuedJoinToken issue(JoinTokenRequest request) throws TokenIssuanceException, StoreException {
+    checkExpiry(request.expiresIn());
+    Instant now = clock.instant();
+    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant exp = iat.plus(request.expiresIn().value());
+    Jti jti = new Jti(Jti.PREFIX + Ulid.next(now, random));
+    Fingerprint pinned = Objects.requireNonNull(fingerprint.get(), "fingerprint supplier returned null");
+
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", mothershipId.value());
+    claims.put("sub", request.subject());
+    claims.put("aud", AUDIENCE);
+    claims.put("iat", iat.getEpochSecond());
+    claims.put("exp", exp.getEpochSecond());
+    claims.put("jti", jti.value());
+    claims.put("role", request.role().wireName());
+    claims.put("one_shot", request.oneShot());
+    if (!request.oneShot()) {
+      claims.put("uses", (long) request.uses());
+    }
+    claims.put("tls_fingerprint", pinned.toString());
+    String token = TypedJws.sign(keyRing, TokenType.JOIN, claims);
+
+    LedgerEntry entry = LedgerEntry.issued(jti, request.subject(), request.role(), iat, exp, request.uses(),
+        SecretHash.of(token));
+    if (!ledger.record(entry)) {
+      throw new IllegalStateException("jti collision: " + jti);
+    }
+    return new IssuedJoinToken(token, jti, request.subject(), request.role(), iat, exp, request.uses(), pinned);
+  }
+
+  /**
+   * Issues one one-shot token per row of a validated bulk file, all with the same expiry. The file was
+   * validated as a whole by {@link BulkIssuance#parse}, and the expiry is checked before the first token, so
+   * a bad input issues nothing.
+   *
+   * @throws TokenIssuanceException if the expiry exceeds {@code jwt.max_expiry}
+   * @throws StoreException if the ledger failed part-way; tokens issued before the failure stay valid
+   */
+  public List<IssuedJoinToken> issueBulk(List<BulkIssuance.Row> rows, TokenDuration expiresIn)
+      throws TokenIssuanceException, StoreException {
+    checkExpiry(expiresIn);
+    List<IssuedJoinToken> issued = new ArrayList<>(rows.size());
+    for (BulkIssuance.Row row : rows) {
+      issued.add(issue(JoinTokenRequest.forSubject(row.email()).role(row.role()).expiresIn(expiresIn).build()));
+    }
+    return List.copyOf(issued);
+  }
+
+  private void checkExpiry(TokenDuration expiresIn) throws TokenIssuanceException {
+    if (expiresIn.compareTo(maxExpiry) > 0) {
+      throw new TokenIssuanceException("--expires-in " + expiresIn + " exceeds jwt.max_expiry (" + maxExpiry
+          + "); issue a shorter token or raise [jwt] max_expiry in the config");
+    }
+  }
+
+  /** Configures a {@link JoinTokenIssuer}. */
+  public static final class Builder {
+    private MothershipId mothershipId;
+    private KeyRing keyRing;
+    private TokenLedger ledger;
+    private Clock clock;
+    private Supplier<Fingerprint> fingerprint;
+    private TokenDuration maxExpiry;
+    private SecureRandom random;
+
+    private Builder() {}
+
+    /** The {@code iss} of every token. Required. */
+    public Builder mothershipId(MothershipId value) {
+      mothershipId = set(mothershipId, value, "mothershipId");
+      return this;
+    }
+
+    /** Signs the tokens. Required. */
+    public Builder keyRing(KeyRing value) {
+      keyRing = set(keyRing, value, "keyRing");
+      return this;
+    }
+
+    /** Records each issued token. Required. */
+    public Builder ledger(TokenLedger value) {
+      ledger = set(ledger, value, "ledger");
+      return this;
+    }
+
+    /** Gives {@code iat}. Required. */
+    public Builder clock(Clock value) {
+      clock = set(clock, value, "clock");
+      return this;
+    }
+
+    /** The fingerprint of the certificate the Mothership presents now. Required. */
+    public Builder fingerprint(Supplier<Fingerprint> value) {
+      fingerprint = set(fingerprint, value, "fingerprint");
+      return this;
+    }
+
+    /** {@code jwt.max_expiry}; default 7d. */
+    public Builder maxExpiry(TokenDuration value) {
+      maxExpiry = set(maxExpiry, value, "maxExpiry");
+      return this;
+    }
+
+    /** Randomness for jtis; default a new {@link SecureRandom}. */
+    public Builder random(SecureRandom value) {
+      random = set(random, value, "random");
+      return this;
+    }
+
+    /** @throws IllegalStateException naming the first missing setting */
+    public JoinTokenIssuer build() {
+      requirePresent(mothershipId, "mothershipId");
+      requirePresent(keyRing, "keyRing");
+      requirePresent(ledger, "ledger");
+      requirePresent(clock, "clock");
+      requirePresent(fingerprint, "fingerprint");
+      return new JoinTokenIssuer(this);
+    }
+  }
+
+  static <T> T set(T current, T value, String name) {
+    if (current != null) {
+      throw new IllegalStateException(name + " was already set");
+    }
+    return Objects.requireNonNull(value, name);
+  }
+
+  static void requirePresent(Object value, String name) {
+    if (value == null) {
+      throw new IllegalStateException(name + " is required");
+    }
+  }
+}

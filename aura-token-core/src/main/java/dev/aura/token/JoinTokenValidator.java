@@ -1,0 +1,360 @@
+package dev.aura.token;
+
+import dev.aura.spi.ConsumeOutcome;
+import dev.aura.spi.Fingerprint;
+import dev.aura.spi.Jti;
+import dev.aura.spi.MothershipId;
+import dev.aura.spi.Role;
+import dev.aura.spi.SecretHash;
+import dev.aura.spi.StoreException;
+import dev.aura.spi.TokenLedger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
+
+/**
+ * Validates join tokens. A validator with nothing configured refuses to build; every loosening is a named
+ * method.
+ *
+ * <pre>{@code
+ * JoinTokenValidator validator = JoinTokenValidator.builder()
+ *     .mothershipId(MothershipId.parse("mship_7fcd21a9"))
+ *     .keys(keyRing::publicKeys)
+ *     .clock(Clock.systemUTC())
+ *     .acceptedFingerprints(certificates::acceptableFingerprints)   // current + in grace
+ *     .permitRoles(Role.MEMBER, Role.ADMIN, Role.READ_ONLY)
+ *     .revocation(revocationList)                                   // or withoutRevocationCheck()
+ *     .ledger(tokenLedger)
+ *     .build();
+ * VerifiedJoinToken joined = validator.admit(token);                // consumes one use
+ * }</pre>
+ *
+ * <p>Checks, in order; the first that fails decides the {@link RejectionReason}:
+ *
+ * <ol>
+ *   <li>strict pre-parse, algorithm bound to {@code kid}, exact-length signature, {@code typ}: see
+ *       {@link TypedJws#verify};
+ *   <li>claims (RFC 7519 section 4.1): all of {@code iss sub aud iat exp jti role one_shot tls_fingerprint}
+ *       present with the right JSON types; {@code aud} is {@code aura-peer}; {@code iss} is this Mothership;
+ *       {@code exp} has not passed — expired once {@code now >= exp + skew}; {@code iat} and {@code nbf} are
+ *       not after {@code now + skew}; {@code exp - iat} is at most {@code jwt.max_expiry};
+ *   <li>{@code tls_fingerprint} is one the caller accepts now (the current certificate or one in grace);
+ *   <li>{@code role} is permitted;
+ *   <li>not revoked;
+ *   <li>({@link #admit} only) one use consumed in the ledger.
+ * </ol>
+ *
+ * <p>Thread-safe and immutable.
+ */
+public final class JoinTokenValidator {
+  /** The default allowed clock skew. */
+  public static final Duration DEFAULT_SKEW = Duration.ofSeconds(60);
+  /** The largest clock skew that may be configured. */
+  public static final Duration MAX_SKEW = Duration.ofMinutes(5);
+
+  private final MothershipId mothershipId;
+  private final Supplier<PublicKeyRing> keys;
+  private final Clock clock;
+  private final Duration skew;
+  private final Duration maxExpiry;
+  private final Supplier<Set<Fingerprint>> acceptedFingerprints;
+  private final Set<Role> permittedRoles;
+  private final RevocationCheck revocation;
+  private final TokenLedger ledger;
+  private final Set<SigningAlgorithm> algorithms;
+
+  private JoinTokenValidator(Builder b) {
+    this.mothershipId = b.mothershipId;
+    this.keys = b.keys;
+    this.clock = b.clock;
+    this.skew = b.skew == null ? DEFAULT_SKEW : b.skew;
+    this.maxExpiry = b.maxExpiry == null ? JoinTokenIssuer.DEFAULT_MAX_EXPIRY.value() : b.maxExpiry.value();
+    this.acceptedFingerprints = b.acceptedFingerprints;
+    this.permittedRoles = Set.copyOf(b.permittedRoles);
+    this.revocation = b.revocation;
+    this.ledger = b.ledger;
+    this.algorithms = Set.copyOf(b.algorithms);
+  }
+
+  /** @return a builder */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the allowed clock skew */
+  public Duration clockSkew() {
+    return skew;
+  }
+
+  /**
+   * Runs every check but consumption. For inspection ({@code token decode} on the Mothership host).
+   *
+   * @throws TokenRejectedException with the first failed check's reason
+   */
+  public VerifiedJoinToken verify(String token) throws TokenRejectedException {
+    Instant now = clock.instant();
+    VerifiedJws jws = TypedJws.verify(token, TokenType.JOIN, keys.get(), algorithms, now);
+    VerifiedJoinToken verified = checkClaims(jws, now);
+    Set<Fingerprint> accepted = acceptedFingerprints.get();
+    if (!accepted.contains(verified.fingerprint())) {
+      StringJoiner names = new StringJoiner(", ");
+      accepted.forEach(f -> names.add(f.toString()));
+      throw new TokenRejectedException(RejectionReason.TLS_FINGERPRINT_MISMATCH, "token pins "
+          + verified.fingerprint() + ", this Mothership presents " + (accepted.isEmpty() ? "none" : names));
+    }
+    if (!permittedRoles.contains(verified.role())) {
+      StringJoiner names = new StringJoiner(", ");
+      for (Role r : Role.values()) {
+        if (permittedRoles.contains(r)) {
+          names.add(r.wireName());
+        }
+      }
+      throw new TokenRejectedException(RejectionReason.ROLE_NOT_PERMITTED,
+          "role " + verified.role() + " is not permitted here (permitted: " + names + ")");
+    }
+    Optional<String> revoked = revocation.revocationOf(verified);
+    if (revoked.isPresent()) {
+      throw new TokenRejectedException(RejectionReason.REVOKED, revoked.get());
+    }
+    return verified;
+  }
+
+  /**
+   * Runs every check and consumes one use in the ledger: the join.
+   *
+   * @throws TokenRejectedException with the first failed check's reason; nothing was consumed
+   * @throws StoreException if the ledger failed; nothing was consumed
+   * @throws IllegalStateException if no ledger was configured
+   */
+  public VerifiedJoinToken admit(String token) throws TokenRejectedException, StoreException {
+    if (ledger == null) {
+      throw new IllegalStateException("admit() needs a ledger: configure ledger(...)");
+    }
+    VerifiedJoinToken verified = verify(token);
+    // The ledger judges expiry without skew; shifting "now" back by the skew gives the same rule as above.
+    Instant ledgerNow = clock.instant().minus(skew);
+    ConsumeOutcome outcome = ledger.consume(verified.jti(), SecretHash.of(token), ledgerNow);
+    switch (outcome) {
+      case CONSUMED:
+        return verified.asConsumed();
+      case ALREADY_USED:
+        throw new TokenRejectedException(RejectionReason.ALREADY_USED, verified.oneShot()
+            ? "one-shot token " + verified.jti() + " was already used"
+            : "all " + verified.uses() + " uses of token " + verified.jti() + " were consumed");
+      case EXPIRED:
+        throw new TokenRejectedException(RejectionReason.EXPIRED,
+            "token " + verified.jti() + " expired at " + verified.expiresAt());
+      case UNKNOWN:
+      default:
+        throw new TokenRejectedException(RejectionReason.UNKNOWN_TOKEN, "this Mothership has no record of "
+            + verified.jti() + " (issued by another Mothership sharing the key, or the ledger was reset)");
+    }
+  }
+
+  /** Like {@link #verify} but returns the outcome as a value. */
+  public ValidationResult tryVerify(String token) {
+    try {
+      return ValidationResult.accepted(verify(token));
+    } catch (TokenRejectedException e) {
+      return ValidationResult.rejected(e);
+    }
+  }
+
+  /**
+   * Like {@link #admit} but returns the outcome as a value.
+   *
+   * @throws StoreException if the ledger failed
+   */
+  public ValidationResult tryAdmit(String token) throws StoreException {
+    try {
+      return ValidationResult.accepted(admit(token));
+    } catch (TokenRejectedException e) {
+      return ValidationResult.rejected(e);
+    }
+  }
+
+  private VerifiedJoinToken checkClaims(VerifiedJws jws, Instant now) throws TokenRejectedException {
+    Claims c = jws.claims();
+    String iss = c.string("iss");
+    String sub = c.string("sub");
+    String aud = c.string("aud");
+    Instant iat = c.numericDate("iat");
+    Instant exp = c.numericDate("exp");
+    Optional<Instant> nbf = c.optionalNumericDate("nbf");
+    Jti jti = parse("jti", () -> Jti.parse(c.string("jti")));
+    Role role = parse("role", () -> Role.parse(c.string("role")));
+    boolean oneShot = c.bool("one_shot");
+    Optional<Long> uses = c.optionalInteger("uses");
+    Fingerprint fingerprint = parse("tls_fingerprint", () -> Fingerprint.parse(c.string("tls_fingerprint")));
+    if (sub.isEmpty()) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "claim 'sub' is empty");
+    }
+    if (oneShot && uses.isPresent()) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "a one-shot token cannot carry 'uses'");
+    }
+    if (!oneShot && (uses.isEmpty() || uses.get() < 2 || uses.get() > Integer.MAX_VALUE)) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED,
+          "a multi-use token needs 'uses' of at least 2");
+    }
+    if (!exp.isAfter(iat)) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "exp " + exp + " is not after iat " + iat);
+    }
+    if (!JoinTokenIssuer.AUDIENCE.equals(aud)) {
+      throw new TokenRejectedException(RejectionReason.WRONG_AUDIENCE,
+          "expected aura-peer, found '" + dev.aura.token.internal.StrictJson.printable(aud) + "'");
+    }
+    if (!mothershipId.value().equals(iss)) {
+      throw new TokenRejectedException(RejectionReason.WRONG_ISSUER, "token was issued by '"
+          + dev.aura.token.internal.StrictJson.printable(iss) + "', this Mothership is " + mothershipId);
+    }
+    if (!now.isBefore(exp.plus(skew))) {
+      Duration late = Duration.between(exp, now);
+      throw new TokenRejectedException(RejectionReason.EXPIRED, "expired at " + exp + ", "
+          + seconds(late) + " ago (now " + now + ", allowed clock skew " + seconds(skew) + ")",
+          late.negated());
+    }
+    Instant notBefore = nbf.filter(n -> n.isAfter(iat)).orElse(iat);
+    if (notBefore.isAfter(now.plus(skew))) {
+      Duration ahead = Duration.between(now, notBefore);
+      String which = notBefore.equals(iat) ? "iat" : "nbf";
+      throw new TokenRejectedException(RejectionReason.NOT_YET_VALID, which + " " + notBefore + " is "
+          + seconds(ahead) + " ahead of this Mothership's clock (" + now + "; allowed skew " + seconds(skew)
+          + "): the clocks differ by about " + seconds(ahead) + "; check NTP", ahead);
+    }
+    Duration lifetime = Duration.between(iat, exp);
+    if (lifetime.compareTo(maxExpiry) > 0) {
+      throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG, "token lives "
+          + TokenDuration.of(lifetime) + ", jwt.max_expiry is " + TokenDuration.of(maxExpiry));
+    }
+    return new VerifiedJoinToken(jti, sub, role, mothershipId, iat, exp, oneShot ? 1 : uses.get().intValue(),
+        fingerprint, jws.kid(), false);
+  }
+
+  private interface ClaimParser<T> {
+    T parse() throws TokenRejectedException;
+  }
+
+  private static <T> T parse(String claim, ClaimParser<T> parser) throws TokenRejectedException {
+    try {
+      return parser.parse();
+    } catch (IllegalArgumentException e) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "claim '" + claim + "': " + e.getMessage());
+    }
+  }
+
+  private static String seconds(Duration d) {
+    return Math.abs(d.getSeconds()) + "s";
+  }
+
+  /** Configures a {@link JoinTokenValidator}. Each setting may be given once. */
+  public static final class Builder {
+    private MothershipId mothershipId;
+    private Supplier<PublicKeyRing> keys;
+    private Clock clock;
+    private Duration skew;
+    private TokenDuration maxExpiry;
+    private Supplier<Set<Fingerprint>> acceptedFingerprints;
+    private Set<Role> permittedRoles;
+    private RevocationCheck revocation;
+    private TokenLedger ledger;
+    private final Set<SigningAlgorithm> algorithms = EnumSet.copyOf(TypedJws.DEFAULT_ALGORITHMS);
+
+    private Builder() {}
+
+    /** The expected {@code iss}. Required. */
+    public Builder mothershipId(MothershipId value) {
+      mothershipId = JoinTokenIssuer.set(mothershipId, value, "mothershipId");
+      return this;
+    }
+
+    /** The keys tokens may be signed with, read on every validation (so rotations apply). Required. */
+    public Builder keys(Supplier<PublicKeyRing> value) {
+      keys = JoinTokenIssuer.set(keys, value, "keys");
+      return this;
+    }
+
+    /** The clock for exp/iat/nbf and key retirement. Required. */
+    public Builder clock(Clock value) {
+      clock = JoinTokenIssuer.set(clock, value, "clock");
+      return this;
+    }
+
+    /** Allowed clock skew; default 60s, at most 5 minutes. */
+    public Builder clockSkew(Duration value) {
+      Objects.requireNonNull(value, "clockSkew");
+      if (value.isNegative() || value.compareTo(MAX_SKEW) > 0) {
+        throw new IllegalArgumentException("clock skew must be between 0s and " + MAX_SKEW.toSeconds()
+            + "s, got " + value.toSeconds() + "s");
+      }
+      skew = JoinTokenIssuer.set(skew, value, "clockSkew");
+      return this;
+    }
+
+    /** {@code jwt.max_expiry}: the longest lifetime accepted; default 7d. */
+    public Builder maxExpiry(TokenDuration value) {
+      maxExpiry = JoinTokenIssuer.set(maxExpiry, value, "maxExpiry");
+      return this;
+    }
+
+    /** The fingerprints a token may pin right now (current certificate, and ones in grace). Required. */
+    public Builder acceptedFingerprints(Supplier<Set<Fingerprint>> value) {
+      acceptedFingerprints = JoinTokenIssuer.set(acceptedFingerprints, value, "acceptedFingerprints");
+      return this;
+    }
+
+    /** The roles that may join. Required, at least one. */
+    public Builder permitRoles(Role... roles) {
+      if (roles.length == 0) {
+        throw new IllegalArgumentException("permit at least one role");
+      }
+      permittedRoles = JoinTokenIssuer.set(permittedRoles, EnumSet.of(roles[0], roles), "permitRoles");
+      return this;
+    }
+
+    /** Consulted on every validation. This or {@link #withoutRevocationCheck()} is required. */
+    public Builder revocation(RevocationCheck value) {
+      revocation = JoinTokenIssuer.set(revocation, value, "revocation");
+      return this;
+    }
+
+    /** The explicit decision to validate without any revocation list. */
+    public Builder withoutRevocationCheck() {
+      revocation = JoinTokenIssuer.set(revocation, RevocationCheck.none(), "revocation");
+      return this;
+    }
+
+    /** The ledger {@link #admit} consumes uses in. Optional; without it only {@link #verify} works. */
+    public Builder ledger(TokenLedger value) {
+      ledger = JoinTokenIssuer.set(ledger, value, "ledger");
+      return this;
+    }
+
+    /** Accepts RS256-signed tokens too (legacy integration). EdDSA and ES256 are accepted by default. */
+    public Builder acceptRs256Legacy() {
+      algorithms.add(SigningAlgorithm.RS256);
+      return this;
+    }
+
+    /** @throws IllegalStateException naming the first missing setting */
+    public JoinTokenValidator build() {
+      JoinTokenIssuer.requirePresent(mothershipId, "mothershipId");
+      JoinTokenIssuer.requirePresent(keys, "keys");
+      JoinTokenIssuer.requirePresent(clock, "clock");
+      JoinTokenIssuer.requirePresent(acceptedFingerprints, "acceptedFingerprints");
+      if (permittedRoles == null) {
+        throw new IllegalStateException("no role is permitted: call permitRoles(...)");
+      }
+      if (revocation == null) {
+        throw new IllegalStateException(
+            "no revocation check: call revocation(...) or, deliberately, withoutRevocationCheck()");
+      }
+      return new JoinTokenValidator(this);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package dev.aura.token;
+
+import dev.aura.spi.PeerId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Consulted on every join and every refresh. Implemented by the revocation list ({@code aura-revocation});
+ * {@link #none()} is the explicit choice of no revocation at all.
+ *
+ * <p>Implementations must be thread-safe and fast (called on every handshake) and must not throw.
+ */
+public interface RevocationCheck {
+  /**
+   * @return a description of the revocation that refuses this join token (by jti, or by subject for a token
+   *     issued before the subject's revocation), or empty if none applies
+   */
+  Optional<String> revocationOf(VerifiedJoinToken token);
+
+  /**
+   * @param peer the peer presenting a refresh credential
+   * @param subject the subject it joined as
+   * @param joinedAt when it joined; a subject revocation after this instant refuses it
+   * @return a description of the revocation that refuses this peer, or empty
+   */
+  Optional<String> revocationOfPeer(PeerId peer, String subject, Instant joinedAt);
+
+  /** @return a check that never refuses; for deployments or tests without revocation */
+  static RevocationCheck none() {
+    return new RevocationCheck() {
+      @Override
+      public Optional<String> revocationOf(VerifiedJoinToken token) {
+        return Optional.empty();
+      }
+
+      @Override
+      public Optional<String> revocationOfPeer(PeerId peer, String subject, Instant joinedAt) {
+        return Optional.empty();
+      }
+    };
+  }
+}

@@ -1,0 +1,118 @@
+package dev.aura.token.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * A compact JWS that passed the strict pre-parse: three canonical base64url segments, a header with only
+ * {@code alg}, {@code typ} and {@code kid} as strings. The payload is decoded but not parsed: claims of an
+ * unauthenticated token are never interpreted.
+ *
+ * @param alg the header's {@code alg}
+ * @param typ the header's {@code typ}, or null
+ * @param kid the header's {@code kid}
+ * @param signingInput the ASCII bytes of {@code header.payload}
+ * @param payload the decoded payload bytes
+ * @param signature the decoded signature bytes
+ */
+public record ParsedJws(
+    String alg, String typ, String kid, byte[] signingInput, byte[] payload, byte[] signature) {
+
+  /** Largest token accepted, in characters. */
+  public static final int MAX_LENGTH = 8 * 1024;
+
+  /** Why a token failed the pre-parse. */
+  public static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** Runs the strict pre-parse. Nothing here does JSON beyond the header, or any cryptography. */
+  public static ParsedJws parse(String token) throws Malformed {
+    if (token == null || token.isEmpty()) {
+      throw new Malformed("token is empty");
+    }
+    if (token.length() > MAX_LENGTH) {
+      throw new Malformed("token is " + token.length() + " characters, over the " + MAX_LENGTH + " cap");
+    }
+    int firstDot = -1;
+    int secondDot = -1;
+    int dots = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        dots++;
+        if (dots == 1) {
+          firstDot = i;
+        } else if (dots == 2) {
+          secondDot = i;
+        }
+      } else if (!Base64Url.isAlphabet(c)) {
+        throw new Malformed(describeBadCharacter(c, i));
+      }
+    }
+    if (dots != 2) {
+      throw new Malformed("token has " + (dots + 1) + " segments, expected 3 (header.payload.signature)");
+    }
+    if (firstDot == 0 || secondDot == firstDot + 1 || secondDot == token.length() - 1) {
+      String which = firstDot == 0 ? "header" : secondDot == firstDot + 1 ? "payload" : "signature";
+      throw new Malformed("token's " + which + " segment is empty");
+    }
+    byte[] header = Base64Url.decodeStrict(token, 0, firstDot);
+    byte[] payload = Base64Url.decodeStrict(token, firstDot + 1, secondDot);
+    byte[] signature = Base64Url.decodeStrict(token, secondDot + 1, token.length());
+    if (header == null || payload == null || signature == null) {
+      String which = header == null ? "header" : payload == null ? "payload" : "signature";
+      throw new Malformed("token's " + which + " segment is not canonical base64url");
+    }
+    Map<String, Object> fields;
+    try {
+      fields = StrictJson.parseObject(header);
+    } catch (StrictJson.JsonRejected e) {
+      throw new Malformed("token header " + e.getMessage());
+    }
+    String alg = null;
+    String typ = null;
+    String kid = null;
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      String name = field.getKey();
+      if (!(name.equals("alg") || name.equals("typ") || name.equals("kid"))) {
+        throw new Malformed("header parameter '" + StrictJson.printable(name)
+            + "' is not allowed (only alg, typ and kid)");
+      }
+      if (!(field.getValue() instanceof String value)) {
+        throw new Malformed("header parameter '" + name + "' must be a string");
+      }
+      switch (name) {
+        case "alg" -> alg = value;
+        case "typ" -> typ = value;
+        default -> kid = value;
+      }
+    }
+    if (alg == null) {
+      throw new Malformed("header has no alg");
+    }
+    if (kid == null) {
+      throw new Malformed("header has no kid");
+    }
+    byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.US_ASCII);
+    return new ParsedJws(alg, typ, kid, signingInput, payload, signature);
+  }
+
+  private static String describeBadCharacter(char c, int index) {
+    String what;
+    if (c == '=') {
+      what = "padding '='";
+    } else if (c == '+' || c == '/') {
+      what = "'" + c + "' (standard base64, not base64url)";
+    } else if (Character.isWhitespace(c)) {
+      what = "whitespace";
+    } else {
+      what = c >= 0x20 && c < 0x7f ? "'" + c + "'" : "a non-ASCII or control character";
+    }
+    return "token contains " + what + " at position " + (index + 1);
+  }
+}
