@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,54 +41,18 @@ import org.junit.jupiter.api.Test;
  * changed by later appends; null arguments; and {@link AuditChain#verify} intact after appends, including
  * appends from 16 threads at once, which must form one chain.
  */
-public abstract class AuditLogContractTest {
+public abstract class AuditLogContractTest extends StoreContract<AuditLog> {
   private static final int THREADS = 16;
   private static final int APPENDS_PER_THREAD = 4;
   private static final Instant FAR_FUTURE = T0.plusSeconds(365L * 24 * 3600);
 
-  private AuditLog log;
-
-  /** For subclasses. */
-  protected AuditLogContractTest() {}
-
-  /**
-   * A fresh, empty store for each test.
-   *
-   * @return the store under test
-   * @throws Exception if it could not be created
-   */
-  protected abstract AuditLog newStore() throws Exception;
-
-  /**
-   * Releases a store made by {@link #newStore()}; by default closes it if it is {@link AutoCloseable}.
-   *
-   * @param store the store to release
-   * @throws Exception if it could not be released
-   */
-  protected void closeStore(AuditLog store) throws Exception {
-    if (store instanceof AutoCloseable c) {
-      c.close();
-    }
-  }
-
-  @BeforeEach
-  final void openStoreUnderTest() throws Exception {
-    log = newStore();
-  }
-
-  @AfterEach
-  final void closeStoreUnderTest() throws Exception {
-    if (log != null) {
-      closeStore(log);
-    }
-  }
 
   @Test
   void emptyLog_readsEmptyNotNullAndVerifiesIntact() throws Exception {
-    assertThat(log.readChain(1, 100)).isNotNull().isEmpty();
-    assertThat(log.query(AuditQuery.between(T0, FAR_FUTURE, 100))).isNotNull().isEmpty();
+    assertThat(store.readChain(1, 100)).isNotNull().isEmpty();
+    assertThat(store.query(AuditQuery.between(T0, FAR_FUTURE, 100))).isNotNull().isEmpty();
 
-    AuditVerification verification = AuditChain.verify(log);
+    AuditVerification verification = AuditChain.verify(store);
     assertThat(verification.isIntact()).isTrue();
     assertThat(verification.entriesChecked()).isZero();
   }
@@ -99,7 +61,7 @@ public abstract class AuditLogContractTest {
   void append_firstEvent_startsTheChainAtGenesis() throws Exception {
     AuditEvent event = auditEvent(AuditEventType.TOKEN_ISSUED, T0);
 
-    AuditEntry entry = log.append(event);
+    AuditEntry entry = store.append(event);
 
     assertThat(entry.sequence()).isEqualTo(1);
     assertThat(entry.event()).isEqualTo(event);
@@ -123,24 +85,24 @@ public abstract class AuditLogContractTest {
   void readChain_fromTheStart_returnsEntriesExactlyAsAppended() throws Exception {
     List<AuditEntry> appended = appendAll(events(3));
 
-    assertThat(log.readChain(1, 100)).containsExactlyElementsOf(appended);
+    assertThat(store.readChain(1, 100)).containsExactlyElementsOf(appended);
   }
 
   @Test
   void readChain_fromASequenceWithALimit_returnsThatPageInSequenceOrder() throws Exception {
     List<AuditEntry> appended = appendAll(events(5));
 
-    assertThat(log.readChain(2, 2)).containsExactly(appended.get(1), appended.get(2));
-    assertThat(log.readChain(4, 10)).containsExactly(appended.get(3), appended.get(4));
-    assertThat(log.readChain(5, 1)).containsExactly(appended.get(4));
+    assertThat(store.readChain(2, 2)).containsExactly(appended.get(1), appended.get(2));
+    assertThat(store.readChain(4, 10)).containsExactly(appended.get(3), appended.get(4));
+    assertThat(store.readChain(5, 1)).containsExactly(appended.get(4));
   }
 
   @Test
   void readChain_pastTheEnd_isEmptyNotNull() throws Exception {
     appendAll(events(2));
 
-    assertThat(log.readChain(3, 10)).isNotNull().isEmpty();
-    assertThat(log.readChain(100, 10)).isNotNull().isEmpty();
+    assertThat(store.readChain(3, 10)).isNotNull().isEmpty();
+    assertThat(store.readChain(100, 10)).isNotNull().isEmpty();
   }
 
   @Test
@@ -153,22 +115,22 @@ public abstract class AuditLogContractTest {
 
     appendAll(List.of(full, bare, unicode));
 
-    List<AuditEntry> stored = log.readChain(1, 10);
+    List<AuditEntry> stored = store.readChain(1, 10);
     assertThat(stored).extracting(AuditEntry::event).containsExactly(full, bare, unicode);
     assertThat(stored.get(1).event().peer()).as("an absent field stays null").isNull();
     assertThat(stored.get(1).event().source()).as("an absent field stays null").isNull();
     assertThat(stored.get(2).event().subject()).as("an empty field stays empty, not null").isEmpty();
-    assertThat(AuditChain.verify(log).isIntact()).isTrue();
+    assertThat(AuditChain.verify(store).isIntact()).isTrue();
   }
 
   @Test
   void append_eventWithNanosecondTimestamp_roundTripsItExactlySoTheChainVerifies() throws Exception {
     AuditEvent event = auditEvent(AuditEventType.KEY_ROTATION, T0.plusNanos(123_456_789));
 
-    log.append(event);
+    store.append(event);
 
-    assertThat(log.readChain(1, 1)).extracting(e -> e.event().at()).containsExactly(T0.plusNanos(123_456_789));
-    assertThat(AuditChain.verify(log).isIntact()).isTrue();
+    assertThat(store.readChain(1, 1)).extracting(e -> e.event().at()).containsExactly(T0.plusNanos(123_456_789));
+    assertThat(AuditChain.verify(store).isIntact()).isTrue();
   }
 
   @Test
@@ -180,7 +142,7 @@ public abstract class AuditLogContractTest {
     AuditEvent atTo = auditEvent(AuditEventType.TOKEN_USED, T0.plusSeconds(60));
     appendAll(List.of(before, atFrom, inside, justBeforeTo, atTo));
 
-    List<AuditEntry> found = log.query(AuditQuery.between(T0, T0.plusSeconds(60), 100));
+    List<AuditEntry> found = store.query(AuditQuery.between(T0, T0.plusSeconds(60), 100));
 
     assertThat(found).extracting(AuditEntry::event).containsExactly(atFrom, inside, justBeforeTo);
   }
@@ -189,7 +151,7 @@ public abstract class AuditLogContractTest {
   void query_emptyRange_isEmptyNotNull() throws Exception {
     appendAll(events(3));
 
-    assertThat(log.query(AuditQuery.between(T0, T0, 100))).isNotNull().isEmpty();
+    assertThat(store.query(AuditQuery.between(T0, T0, 100))).isNotNull().isEmpty();
   }
 
   @Test
@@ -202,8 +164,8 @@ public abstract class AuditLogContractTest {
     appendAll(List.of(issued, rotation, used, tls, secondRotation));
 
     List<AuditEntry> rotations =
-        log.query(new AuditQuery(T0, FAR_FUTURE, Set.of(AuditEventType.KEY_ROTATION), 100));
-    List<AuditEntry> rotationsOfAnyKind = log.query(new AuditQuery(T0, FAR_FUTURE,
+        store.query(new AuditQuery(T0, FAR_FUTURE, Set.of(AuditEventType.KEY_ROTATION), 100));
+    List<AuditEntry> rotationsOfAnyKind = store.query(new AuditQuery(T0, FAR_FUTURE,
         EnumSet.of(AuditEventType.KEY_ROTATION, AuditEventType.TLS_ROTATION), 100));
 
     assertThat(rotations).extracting(AuditEntry::event).containsExactly(rotation, secondRotation);
@@ -215,7 +177,7 @@ public abstract class AuditLogContractTest {
     List<AuditEvent> events = events(4);
     appendAll(events);
 
-    assertThat(log.query(new AuditQuery(T0, FAR_FUTURE, Set.of(), 100)))
+    assertThat(store.query(new AuditQuery(T0, FAR_FUTURE, Set.of(), 100)))
         .extracting(AuditEntry::event).containsExactlyElementsOf(events);
   }
 
@@ -223,7 +185,7 @@ public abstract class AuditLogContractTest {
   void query_typeThatNeverHappened_isEmptyNotNull() throws Exception {
     appendAll(events(3));
 
-    assertThat(log.query(new AuditQuery(T0, FAR_FUTURE, Set.of(AuditEventType.PEER_KICKED), 100)))
+    assertThat(store.query(new AuditQuery(T0, FAR_FUTURE, Set.of(AuditEventType.PEER_KICKED), 100)))
         .isNotNull().isEmpty();
   }
 
@@ -232,9 +194,9 @@ public abstract class AuditLogContractTest {
     List<AuditEvent> events = events(5);
     appendAll(events);
 
-    assertThat(log.query(AuditQuery.between(T0, FAR_FUTURE, 2)))
+    assertThat(store.query(AuditQuery.between(T0, FAR_FUTURE, 2)))
         .extracting(AuditEntry::event).containsExactly(events.get(0), events.get(1));
-    assertThat(log.query(AuditQuery.between(T0.plusSeconds(3), FAR_FUTURE, 1)))
+    assertThat(store.query(AuditQuery.between(T0.plusSeconds(3), FAR_FUTURE, 1)))
         .extracting(AuditEntry::event).containsExactly(events.get(3));
   }
 
@@ -242,18 +204,18 @@ public abstract class AuditLogContractTest {
   void query_returnsEntriesWithTheirChainFields() throws Exception {
     List<AuditEntry> appended = appendAll(events(3));
 
-    assertThat(log.query(AuditQuery.between(T0, FAR_FUTURE, 100))).containsExactlyElementsOf(appended);
+    assertThat(store.query(AuditQuery.between(T0, FAR_FUTURE, 100))).containsExactlyElementsOf(appended);
   }
 
   @Test
   void results_areNotChangedByLaterAppends() throws Exception {
     appendAll(events(2));
-    List<AuditEntry> chain = log.readChain(1, 100);
-    List<AuditEntry> queried = log.query(AuditQuery.between(T0, FAR_FUTURE, 100));
+    List<AuditEntry> chain = store.readChain(1, 100);
+    List<AuditEntry> queried = store.query(AuditQuery.between(T0, FAR_FUTURE, 100));
     List<AuditEntry> chainCopy = List.copyOf(chain);
     List<AuditEntry> queriedCopy = List.copyOf(queried);
 
-    log.append(auditEvent(AuditEventType.TOKEN_USED, T0.plusSeconds(10)));
+    store.append(auditEvent(AuditEventType.TOKEN_USED, T0.plusSeconds(10)));
 
     assertThat(chain).containsExactlyElementsOf(chainCopy);
     assertThat(queried).containsExactlyElementsOf(queriedCopy);
@@ -263,7 +225,7 @@ public abstract class AuditLogContractTest {
   void verify_afterAppends_isIntactAndChecksEveryEntry() throws Exception {
     appendAll(events(6));
 
-    AuditVerification verification = AuditChain.verify(log);
+    AuditVerification verification = AuditChain.verify(store);
 
     assertThat(verification.isIntact()).isTrue();
     assertThat(verification.problemIfAny()).isEmpty();
@@ -275,7 +237,7 @@ public abstract class AuditLogContractTest {
     List<List<AuditEntry>> perThread = Race.run(THREADS, thread -> {
       List<AuditEntry> appended = new ArrayList<>();
       for (int i = 0; i < APPENDS_PER_THREAD; i++) {
-        appended.add(log.append(AuditEvent.of(AuditEventType.TOKEN_USED, T0.plusSeconds(i), "jt_race")
+        appended.add(store.append(AuditEvent.of(AuditEventType.TOKEN_USED, T0.plusSeconds(i), "jt_race")
             .withPeer(String.format("peer_%08x", thread))));
       }
       return appended;
@@ -285,18 +247,18 @@ public abstract class AuditLogContractTest {
     List<AuditEntry> returned = perThread.stream().flatMap(List::stream).collect(Collectors.toList());
     assertThat(returned).extracting(AuditEntry::sequence)
         .containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(1, total).boxed().collect(Collectors.toList()));
-    assertThat(log.readChain(1, total + 10)).containsExactlyInAnyOrderElementsOf(returned);
-    AuditVerification verification = AuditChain.verify(log);
+    assertThat(store.readChain(1, total + 10)).containsExactlyInAnyOrderElementsOf(returned);
+    AuditVerification verification = AuditChain.verify(store);
     assertThat(verification.problemIfAny()).isEmpty();
     assertThat(verification.entriesChecked()).isEqualTo(total);
   }
 
   @Test
   void methods_withNullArguments_throwNullPointerException() throws Exception {
-    assertThatNullPointerException().isThrownBy(() -> log.append(null));
-    assertThatNullPointerException().isThrownBy(() -> log.query(null));
+    assertThatNullPointerException().isThrownBy(() -> store.append(null));
+    assertThatNullPointerException().isThrownBy(() -> store.query(null));
 
-    assertThat(log.readChain(1, 10)).isEmpty();
+    assertThat(store.readChain(1, 10)).isEmpty();
   }
 
   /** {@code n} events of varied types, one second apart from {@link ContractFixtures#T0}. */
@@ -312,7 +274,7 @@ public abstract class AuditLogContractTest {
   private List<AuditEntry> appendAll(List<AuditEvent> events) throws Exception {
     List<AuditEntry> entries = new ArrayList<>();
     for (AuditEvent event : events) {
-      entries.add(log.append(event));
+      entries.add(store.append(event));
     }
     return entries;
   }

@@ -11,8 +11,6 @@ import dev.aura.spi.PeerRecord;
 import dev.aura.spi.PeerStore;
 import dev.aura.spi.Role;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,45 +31,9 @@ import org.junit.jupiter.api.Test;
  * {@code save} replaces by id; results not changed by later saves; null arguments; and concurrent saves:
  * distinct peers are all kept, and racing saves of one peer leave exactly one writer's record whole.
  */
-public abstract class PeerStoreContractTest {
+public abstract class PeerStoreContractTest extends StoreContract<PeerStore> {
   private static final int THREADS = 16;
 
-  private PeerStore store;
-
-  /** For subclasses. */
-  protected PeerStoreContractTest() {}
-
-  /**
-   * A fresh, empty store for each test.
-   *
-   * @return the store under test
-   * @throws Exception if it could not be created
-   */
-  protected abstract PeerStore newStore() throws Exception;
-
-  /**
-   * Releases a store made by {@link #newStore()}; by default closes it if it is {@link AutoCloseable}.
-   *
-   * @param store the store to release
-   * @throws Exception if it could not be released
-   */
-  protected void closeStore(PeerStore store) throws Exception {
-    if (store instanceof AutoCloseable c) {
-      c.close();
-    }
-  }
-
-  @BeforeEach
-  final void openStoreUnderTest() throws Exception {
-    store = newStore();
-  }
-
-  @AfterEach
-  final void closeStoreUnderTest() throws Exception {
-    if (store != null) {
-      closeStore(store);
-    }
-  }
 
   @Test
   void emptyStore_findsNothingAndListsEmptyNotNull() throws Exception {

@@ -13,8 +13,6 @@ import dev.aura.spi.RefreshCredentialStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,46 +33,10 @@ import org.junit.jupiter.api.Test;
  * returns {@code false}, changing nothing, for an unknown, rotated-out or replaced one; a chain of rotations;
  * null arguments; and of 16 concurrent rotations of the same credential exactly one succeeds.
  */
-public abstract class RefreshCredentialStoreContractTest {
+public abstract class RefreshCredentialStoreContractTest extends StoreContract<RefreshCredentialStore> {
   private static final int THREADS = 16;
   private static final Duration WEEK = Duration.ofDays(7);
 
-  private RefreshCredentialStore store;
-
-  /** For subclasses. */
-  protected RefreshCredentialStoreContractTest() {}
-
-  /**
-   * A fresh, empty store for each test.
-   *
-   * @return the store under test
-   * @throws Exception if it could not be created
-   */
-  protected abstract RefreshCredentialStore newStore() throws Exception;
-
-  /**
-   * Releases a store made by {@link #newStore()}; by default closes it if it is {@link AutoCloseable}.
-   *
-   * @param store the store to release
-   * @throws Exception if it could not be released
-   */
-  protected void closeStore(RefreshCredentialStore store) throws Exception {
-    if (store instanceof AutoCloseable c) {
-      c.close();
-    }
-  }
-
-  @BeforeEach
-  final void openStoreUnderTest() throws Exception {
-    store = newStore();
-  }
-
-  @AfterEach
-  final void closeStoreUnderTest() throws Exception {
-    if (store != null) {
-      closeStore(store);
-    }
-  }
 
   @Test
   void find_neverIssuedId_isEmptyNotNull() throws Exception {

@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,46 +35,10 @@ import org.junit.jupiter.api.Test;
  * the whole list; {@code latestVersion} is 0 when empty; results are empty-not-null and not changed by later
  * appends; null arguments; and distinct, gap-free versions under appends from 16 threads.
  */
-public abstract class RevocationStoreContractTest {
+public abstract class RevocationStoreContractTest extends StoreContract<RevocationStore> {
   private static final int THREADS = 16;
   private static final int APPENDS_PER_THREAD = 4;
 
-  private RevocationStore store;
-
-  /** For subclasses. */
-  protected RevocationStoreContractTest() {}
-
-  /**
-   * A fresh, empty store for each test.
-   *
-   * @return the store under test
-   * @throws Exception if it could not be created
-   */
-  protected abstract RevocationStore newStore() throws Exception;
-
-  /**
-   * Releases a store made by {@link #newStore()}; by default closes it if it is {@link AutoCloseable}.
-   *
-   * @param store the store to release
-   * @throws Exception if it could not be released
-   */
-  protected void closeStore(RevocationStore store) throws Exception {
-    if (store instanceof AutoCloseable c) {
-      c.close();
-    }
-  }
-
-  @BeforeEach
-  final void openStoreUnderTest() throws Exception {
-    store = newStore();
-  }
-
-  @AfterEach
-  final void closeStoreUnderTest() throws Exception {
-    if (store != null) {
-      closeStore(store);
-    }
-  }
 
   @Test
   void latestVersion_ofEmptyStore_isZero() throws Exception {

@@ -15,8 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,45 +36,9 @@ import org.junit.jupiter.api.Test;
  * changes nothing; results are not changed by later saves; null arguments; and a rotation saved in one call
  * is never seen half-applied by concurrent readers.
  */
-public abstract class SigningKeyStoreContractTest {
+public abstract class SigningKeyStoreContractTest extends StoreContract<SigningKeyStore> {
   private static final Duration GRACE = Duration.ofHours(24);
 
-  private SigningKeyStore store;
-
-  /** For subclasses. */
-  protected SigningKeyStoreContractTest() {}
-
-  /**
-   * A fresh, empty store for each test.
-   *
-   * @return the store under test
-   * @throws Exception if it could not be created
-   */
-  protected abstract SigningKeyStore newStore() throws Exception;
-
-  /**
-   * Releases a store made by {@link #newStore()}; by default closes it if it is {@link AutoCloseable}.
-   *
-   * @param store the store to release
-   * @throws Exception if it could not be released
-   */
-  protected void closeStore(SigningKeyStore store) throws Exception {
-    if (store instanceof AutoCloseable c) {
-      c.close();
-    }
-  }
-
-  @BeforeEach
-  final void openStoreUnderTest() throws Exception {
-    store = newStore();
-  }
-
-  @AfterEach
-  final void closeStoreUnderTest() throws Exception {
-    if (store != null) {
-      closeStore(store);
-    }
-  }
 
   @Test
   void loadAll_ofEmptyStore_isEmptyNotNull() throws Exception {
