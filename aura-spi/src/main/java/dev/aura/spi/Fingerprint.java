@@ -61,7 +61,8 @@ public final class Fingerprint {
 
   /**
    * Parses the canonical form or openssl's upper-case output (an optional {@code SHA256 Fingerprint=} prefix
-   * is accepted too). Nothing else: no spaces, no missing colons, no other lengths.
+   * is accepted too); hex digits are read case-insensitively. Nothing else: no spaces, no missing colons, no
+   * other lengths.
    *
    * @throws IllegalArgumentException saying what was wrong with the input
    */
