@@ -13,7 +13,8 @@ import java.util.Set;
  * {@link #verify}, which checks in this order:
  *
  * <ol>
- *   <li>strict pre-parse (RFC 7515 section 7.1 compact form; stricter than the RFC): at most 8 KiB, exactly
+ *   <li>strict pre-parse (RFC 7515 section 7.1 compact form; stricter than the RFC): at most
+ *       {@link TokenType#maxLength()} (8 KiB for a join token), exactly
  *       three segments, canonical unpadded base64url, a header of only {@code alg}, {@code typ} and
  *       {@code kid} in duplicate-key-strict JSON with a nesting cap; else {@link RejectionReason#MALFORMED};
  *   <li>the algorithm is one of the accepted ones and the one bound to the key named by {@code kid} (never
@@ -61,7 +62,7 @@ public final class TypedJws {
       Set<SigningAlgorithm> acceptedAlgorithms, Instant now) throws TokenRejectedException {
     ParsedJws jws;
     try {
-      jws = ParsedJws.parse(compact);
+      jws = ParsedJws.parse(compact, expected.maxLength());
     } catch (ParsedJws.Malformed e) {
       throw new TokenRejectedException(RejectionReason.MALFORMED, e.getMessage());
     }

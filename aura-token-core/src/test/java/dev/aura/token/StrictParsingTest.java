@@ -79,6 +79,22 @@ class StrictParsingTest {
   }
 
   @Test
+  void sizeCap_dependsOnTheType_aLargeRevocationListIsRead_aJoinTokenOfThatSizeIsNot() throws Exception {
+    java.util.Map<String, Object> big = new java.util.LinkedHashMap<>();
+    big.put("entries", java.util.Collections.nCopies(2000, "peer_0a1b2c3d"));
+    String revocations = TypedJws.sign(h.ring, TokenType.REVOCATION, big);
+    String join = h.forge(h.joinHeader(), new String(dev.aura.token.internal.JsonWriter.write(big),
+        java.nio.charset.StandardCharsets.UTF_8));
+
+    assertThat(revocations.length()).isGreaterThan(8 * 1024);
+    assertThat(TypedJws.verify(revocations, TokenType.REVOCATION, h.ring.publicKeys(), TypedJws.DEFAULT_ALGORITHMS,
+        h.clock.instant()).claims().asMap()).containsKey("entries");
+    rejected(() -> h.validator.verify(join), RejectionReason.MALFORMED);
+    rejected(() -> TypedJws.verify("x".repeat(TokenType.REVOCATION.maxLength() + 1), TokenType.REVOCATION,
+        h.ring.publicKeys(), TypedJws.DEFAULT_ALGORITHMS, h.clock.instant()), RejectionReason.MALFORMED);
+  }
+
+  @Test
   void hundredThousandNestedBrackets_areMalformed() {
     String payload = Harness.b64("[".repeat(100_000) + "]".repeat(100_000));
     rejected(() -> h.validator.verify(parts[0] + "." + payload + "." + parts[2]), RejectionReason.MALFORMED);

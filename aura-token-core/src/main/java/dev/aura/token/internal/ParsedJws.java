@@ -18,8 +18,6 @@ import java.util.Map;
 public record ParsedJws(
     String alg, String typ, String kid, byte[] signingInput, byte[] payload, byte[] signature) {
 
-  /** Largest token accepted, in characters. */
-  public static final int MAX_LENGTH = 8 * 1024;
 
   /** Why a token failed the pre-parse. */
   public static final class Malformed extends Exception {
@@ -30,13 +28,17 @@ public record ParsedJws(
     }
   }
 
-  /** Runs the strict pre-parse. Nothing here does JSON beyond the header, or any cryptography. */
-  public static ParsedJws parse(String token) throws Malformed {
+  /**
+   * Runs the strict pre-parse. Nothing here does JSON beyond the header, or any cryptography.
+   *
+   * @param maxLength the longest token read at all, in characters
+   */
+  public static ParsedJws parse(String token, int maxLength) throws Malformed {
     if (token == null || token.isEmpty()) {
       throw new Malformed("token is empty");
     }
-    if (token.length() > MAX_LENGTH) {
-      throw new Malformed("token is " + token.length() + " characters, over the " + MAX_LENGTH + " cap");
+    if (token.length() > maxLength) {
+      throw new Malformed("token is " + token.length() + " characters, over the " + maxLength + " cap");
     }
     int firstDot = -1;
     int secondDot = -1;
