@@ -1,0 +1,129 @@
+package dev.aura.store.jdbc.internal;
+
+import dev.aura.spi.Jti;
+import dev.aura.spi.PeerId;
+import dev.aura.spi.PeerRecord;
+import dev.aura.spi.PeerStore;
+import dev.aura.spi.Role;
+import dev.aura.spi.StoreChange;
+import dev.aura.spi.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link PeerStore} over JDBC: a peer row plus its announced addresses, replaced together in one
+ * transaction (last writer wins) and read back with one statement, so a reader never sees half a save.
+ */
+public final class JdbcPeerStore implements PeerStore {
+  private static final String SELECT = "SELECT p.peer_id, p.subject, p.role, p.joined_with, p.joined_at_s,"
+      + " p.joined_at_n, p.last_seen_s, p.last_seen_n, a.address FROM peers p"
+      + " LEFT JOIN peer_addresses a ON a.peer_id = p.peer_id";
+
+  private final Database db;
+  private final JdbcChangeFeed feed;
+
+  JdbcPeerStore(Database db, JdbcChangeFeed feed) {
+    this.db = db;
+    this.feed = feed;
+  }
+
+  @Override
+  public void save(PeerRecord peer) throws StoreException {
+    Objects.requireNonNull(peer, "peer");
+    db.write("saving peer " + peer.id(), c -> {
+      try (PreparedStatement s = c.prepareStatement("INSERT INTO peers (peer_id, subject, role, joined_with,"
+          + " joined_at_s, joined_at_n, last_seen_s, last_seen_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (peer_id) DO UPDATE SET subject = excluded.subject, role = excluded.role,"
+          + " joined_with = excluded.joined_with, joined_at_s = excluded.joined_at_s,"
+          + " joined_at_n = excluded.joined_at_n, last_seen_s = excluded.last_seen_s,"
+          + " last_seen_n = excluded.last_seen_n")) {
+        s.setString(1, peer.id().value());
+        s.setString(2, peer.subject());
+        s.setString(3, peer.role().wireName());
+        s.setString(4, peer.joinedWith().value());
+        Instants.bind(s, 5, peer.joinedAt());
+        Instants.bind(s, 7, peer.lastSeen());
+        s.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement("DELETE FROM peer_addresses WHERE peer_id = ?")) {
+        s.setString(1, peer.id().value());
+        s.executeUpdate();
+      }
+      try (PreparedStatement s = c.prepareStatement(
+          "INSERT INTO peer_addresses (peer_id, ordinal, address) VALUES (?, ?, ?)")) {
+        List<String> addresses = peer.announcedAddresses();
+        for (int i = 0; i < addresses.size(); i++) {
+          s.setString(1, peer.id().value());
+          s.setInt(2, i);
+          s.setString(3, addresses.get(i));
+          s.executeUpdate();
+        }
+      }
+      feed.inTransaction(c, new StoreChange(StoreChange.Topic.PEERS, 0));
+      return null;
+    });
+    feed.afterCommit(new StoreChange(StoreChange.Topic.PEERS, 0));
+  }
+
+  @Override
+  public Optional<PeerRecord> find(PeerId id) throws StoreException {
+    Objects.requireNonNull(id, "id");
+    return db.read("looking up peer " + id, c -> {
+      try (PreparedStatement s = c.prepareStatement(SELECT + " WHERE p.peer_id = ? ORDER BY a.ordinal")) {
+        s.setString(1, id.value());
+        List<PeerRecord> peers = peers(s);
+        return peers.isEmpty() ? Optional.empty() : Optional.of(peers.get(0));
+      }
+    });
+  }
+
+  @Override
+  public List<PeerRecord> list() throws StoreException {
+    return db.read("listing peers", c -> {
+      try (PreparedStatement s = c.prepareStatement(SELECT + " ORDER BY p.peer_id, a.ordinal")) {
+        return peers(s);
+      }
+    });
+  }
+
+  /** Folds the joined rows (one per address, or one with a NULL address) into records. */
+  private static List<PeerRecord> peers(PreparedStatement s) throws SQLException {
+    List<PeerRecord> peers = new ArrayList<>();
+    try (ResultSet rs = s.executeQuery()) {
+      String current = null;
+      PeerRecord base = null;
+      List<String> addresses = new ArrayList<>();
+      while (rs.next()) {
+        String id = rs.getString("peer_id");
+        if (!id.equals(current)) {
+          if (base != null) {
+            peers.add(withAddresses(base, addresses));
+          }
+          current = id;
+          addresses = new ArrayList<>();
+          base = new PeerRecord(PeerId.parse(id), rs.getString("subject"), Role.parse(rs.getString("role")),
+              Jti.parse(rs.getString("joined_with")), Instants.read(rs, "joined_at"),
+              Instants.read(rs, "last_seen"), List.of());
+        }
+        String address = rs.getString("address");
+        if (address != null) {
+          addresses.add(address);
+        }
+      }
+      if (base != null) {
+        peers.add(withAddresses(base, addresses));
+      }
+    }
+    return List.copyOf(peers);
+  }
+
+  private static PeerRecord withAddresses(PeerRecord base, List<String> addresses) {
+    return new PeerRecord(base.id(), base.subject(), base.role(), base.joinedWith(), base.joinedAt(),
+        base.lastSeen(), addresses);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * SQLite and PostgreSQL implementations of every Aura storage SPI: {@code dev.aura.store.jdbc.JdbcStores}.
+ *
+ * <p>Everything public is in {@code dev.aura.store.jdbc}; {@code dev.aura.store.jdbc.internal} is not
+ * exported. Flyway has no stable module name (it is an automatic module named after its jar, {@code flyway.core}).
+ */
+module dev.aura.store.jdbc {
+  requires transitive dev.aura.spi;
+  requires java.sql;
+  requires org.slf4j;
+  requires com.zaxxer.hikari;
+  requires org.postgresql.jdbc;
+  requires flyway.core;
+
+  exports dev.aura.store.jdbc;
+}

@@ -1,0 +1,22 @@
+package dev.aura.store.jdbc;
+
+import dev.aura.spi.PeerStore;
+import dev.aura.testkit.contract.PeerStoreContractTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link PeerStore} contract, unchanged, on a fresh schema of the test PostgreSQL ({@value TestDatabases#POSTGRES_ENV}). */
+class PostgresPeerStoreContractTest extends PeerStoreContractTest {
+  @TempDir Path dir;
+  private final ContractBackend backend = ContractBackend.postgres();
+
+  @Override
+  protected PeerStore newStore() throws Exception {
+    return backend.open(dir).peerStore();
+  }
+
+  @Override
+  protected void closeStore(PeerStore store) throws Exception {
+    backend.close();
+  }
+}
