@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,17 +52,23 @@ final class LoopbackTlsServer implements AutoCloseable {
 
   private void serve() {
     while (!serverSocket.isClosed()) {
-      try (Socket accepted = serverSocket.accept()) {
-        accepted.setSoTimeout(TIMEOUT_MILLIS);
-        SSLSocket tls = (SSLSocket) accepted;
+      Socket accepted;
+      try {
+        accepted = serverSocket.accept();
+      } catch (IOException e) {
+        if (!serverSocket.isClosed()) {
+          failures.add(e);
+        }
+        continue;
+      }
+      // A failure on an accepted connection is recorded even if close() has begun meanwhile.
+      try (Socket connection = accepted) {
+        connection.setSoTimeout(TIMEOUT_MILLIS);
+        SSLSocket tls = (SSLSocket) connection;
         tls.startHandshake();
         OutputStream out = tls.getOutputStream();
         out.write("ok\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
-      } catch (SocketException closed) {
-        if (!serverSocket.isClosed()) {
-          failures.add(closed);
-        }
       } catch (IOException e) {
         failures.add(e);
       }
