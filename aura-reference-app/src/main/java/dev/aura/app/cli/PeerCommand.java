@@ -1,0 +1,147 @@
+package dev.aura.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.app.AuraException;
+import dev.aura.app.protocol.Wire;
+import dev.aura.spi.PeerId;
+import dev.aura.spi.RevocationTarget;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code aura mothership peer revoke|unrevoke|kick}. */
+@Command(name = "peer", mixinStandardHelpOptions = true, description = "Revoke, un-revoke or disconnect peers.",
+    subcommands = {PeerCommand.Revoke.class, PeerCommand.Unrevoke.class, PeerCommand.Kick.class})
+final class PeerCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static RevocationTarget target(String argument) throws AuraException {
+    try {
+      return RevocationTarget.fromArgument(argument);
+    } catch (IllegalArgumentException e) {
+      throw new AuraException(e.getMessage(), null, AuraException.USAGE);
+    }
+  }
+
+  /** {@code peer revoke SUBJECT|PEER_ID}. */
+  @Command(name = "revoke", mixinStandardHelpOptions = true,
+      description = {"Revokes every token and peer of a subject (alice@acme.com), or one peer (peer_0a1b2c3d)."
+          + " Their control connections are closed at once; they cannot rejoin with a token issued before now.",
+          "Tokens issued to the subject from the next second on work again."})
+  static final class Revoke extends BaseCommand {
+    @Parameters(paramLabel = "SUBJECT|PEER_ID", description = "A subject, or a peer id peer_...")
+    String argument;
+
+    @Mixin
+    HostOptions host;
+
+    @Mixin
+    JsonOption json;
+
+    Revoke(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    int run() throws Exception {
+      RevocationTarget target = target(argument);
+      ObjectNode request = Wire.object();
+      request.put("target", target.value());
+      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/revoke", request).body();
+      if (json.json) {
+        json.print(out(), r);
+        return 0;
+      }
+      List<String> peers = new ArrayList<>();
+      r.path("peers").forEach(p -> peers.add(p.asText()));
+      out().println("revoked " + r.path("target").asText() + " (revocation version " + r.path("version").asLong()
+          + ")");
+      out().println("peers cut off: " + (peers.isEmpty() ? "none" : String.join(", ", peers)));
+      return 0;
+    }
+  }
+
+  /** {@code peer unrevoke SUBJECT|PEER_ID}. */
+  @Command(name = "unrevoke", mixinStandardHelpOptions = true,
+      description = "Lifts a revocation; the peer reconnects on its next retry.")
+  static final class Unrevoke extends BaseCommand {
+    @Parameters(paramLabel = "SUBJECT|PEER_ID", description = "A subject, or a peer id peer_...")
+    String argument;
+
+    @Mixin
+    HostOptions host;
+
+    @Mixin
+    JsonOption json;
+
+    Unrevoke(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    int run() throws Exception {
+      RevocationTarget target = target(argument);
+      ObjectNode request = Wire.object();
+      request.put("target", target.value());
+      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/unrevoke", request).body();
+      if (json.json) {
+        json.print(out(), r);
+      } else if (r.path("lifted").asBoolean()) {
+        out().println("unrevoked " + r.path("target").asText() + " (revocation version " + r.path("version").asLong()
+            + ")");
+      } else {
+        out().println(r.path("target").asText() + " was not revoked: nothing to do");
+      }
+      return 0;
+    }
+  }
+
+  /** {@code peer kick PEER_ID}. */
+  @Command(name = "kick", mixinStandardHelpOptions = true,
+      description = "Closes a connected peer's control connection at once. Without a revocation the peer may"
+          + " reconnect; revoke it first to keep it out.")
+  static final class Kick extends BaseCommand {
+    @Parameters(paramLabel = "PEER_ID", description = "The peer id, peer_...")
+    String peer;
+
+    @Mixin
+    HostOptions host;
+
+    @Mixin
+    JsonOption json;
+
+    Kick(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    int run() throws Exception {
+      try {
+        PeerId.parse(peer);
+      } catch (IllegalArgumentException e) {
+        throw new AuraException(e.getMessage(), null, AuraException.USAGE);
+      }
+      ObjectNode request = Wire.object();
+      request.put("peer", peer);
+      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/kick", request).body();
+      if (json.json) {
+        json.print(out(), r);
+      } else {
+        out().println("kicked " + r.path("peer").asText() + " (" + r.path("connections_closed").asInt()
+            + " connection" + (r.path("connections_closed").asInt() == 1 ? "" : "s") + " closed)");
+      }
+      return 0;
+    }
+  }
+}

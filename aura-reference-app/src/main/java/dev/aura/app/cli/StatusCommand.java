@@ -1,0 +1,87 @@
+package dev.aura.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.app.AuraException;
+import dev.aura.app.config.DataDir;
+import dev.aura.app.protocol.Wire;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code aura mothership status}. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Shows the running Mothership: listening address, certificate fingerprint and expiry, key"
+        + " ring, store, connected peers, revocation version and peers lagging behind it.",
+        "Exits with 3 when no Mothership is running."})
+final class StatusCommand extends BaseCommand {
+  @Mixin
+  HostOptions host;
+
+  @Mixin
+  JsonOption json;
+
+  StatusCommand(CliEnvironment env) {
+    super(env);
+  }
+
+  @Override
+  int run() throws Exception {
+    DataDir dir = host.dataDir(env);
+    Optional<AdminTarget> target = AdminTarget.local(env, host);
+    if (target.isEmpty()) {
+      if (json.json) {
+        ObjectNode o = Wire.object();
+        o.put("running", false);
+        o.put("data_dir", dir.root().toString());
+        json.print(out(), o);
+      } else {
+        out().println("mothership: not running (no " + dir.urlFile().getFileName() + " in " + dir.root() + ")");
+      }
+      return AuraException.NOT_RUNNING;
+    }
+    JsonNode s = target.get().get(Wire.ADMIN + "status").body();
+    if (json.json) {
+      ObjectNode o = (ObjectNode) s.deepCopy();
+      o.put("running", true);
+      json.print(out(), o);
+      return 0;
+    }
+    Instant now = env.clock().instant();
+    out().println("mothership: running (pid " + s.path("pid").asLong() + ")");
+    out().println("mothership_id: " + s.path("mothership_id").asText());
+    out().println("listening: " + s.path("listening").asText());
+    JsonNode tls = s.path("tls");
+    out().println("fingerprint: " + tls.path("fingerprint").asText());
+    out().println("certificate_expires: " + Format.utcRelative(now, Instant.parse(tls.path("not_after").asText())));
+    for (JsonNode p : tls.path("previous")) {
+      out().println("previous_certificate: " + p.path("fingerprint").asText() + " (accepted until "
+          + Format.utc(Instant.parse(p.path("accepted_until").asText())) + ")");
+    }
+    List<String> keys = new ArrayList<>();
+    for (JsonNode k : s.path("key_ring")) {
+      String text = k.path("kid").asText() + " (" + k.path("algorithm").asText() + ", " + k.path("status").asText();
+      if (k.hasNonNull("retire_at")) {
+        Instant retire = Instant.parse(k.get("retire_at").asText());
+        text += retire.isAfter(now) ? ", verifies until " + Format.utc(retire) : ", grace ended";
+      }
+      keys.add(text + ")");
+    }
+    out().println("key_ring: " + String.join("; ", keys));
+    out().println("store: " + s.path("store").path("kind").asText() + " " + s.path("store").path("location").asText());
+    out().println("connected_peers: " + s.path("connected_peers").asLong());
+    out().println("registered_peers: " + s.path("registered_peers").asLong());
+    out().println("revocation_version: " + s.path("revocation_version").asLong());
+    List<String> lagging = new ArrayList<>();
+    for (JsonNode l : s.path("lagging_peers")) {
+      lagging.add(l.path("peer_id").asText() + " at version " + l.path("acknowledged_version").asLong() + " ("
+          + l.path("behind_by").asLong() + " behind)");
+    }
+    out().println("lagging_peers: " + (lagging.isEmpty() ? "none" : String.join(", ", lagging)));
+    out().println("health: " + s.path("health").asText());
+    return 0;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.aura.app.config;
+
+import dev.aura.spi.Role;
+import dev.aura.token.JoinTokenIssuer;
+import dev.aura.token.JoinTokenValidator;
+import dev.aura.token.RefreshCredentials;
+import dev.aura.token.SigningAlgorithm;
+import dev.aura.token.TokenDuration;
+import dev.aura.tls.CertificateRing;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Mothership's configuration: {@code config.toml} in the data directory (or {@code --config}), every key
+ * optional. Read with {@link ConfigLoader}; {@link #defaults()} is what an absent file means.
+ *
+ * <pre>{@code
+ * [server]
+ * bind = "0.0.0.0"            # --bind
+ * port = 7777                 # --port
+ * idle_timeout = "30s"
+ * [store]
+ * url = "sqlite:/home/me/.aura/mothership/mothership.db"   # or postgresql://host/db?user=aura
+ * key_file = "/etc/aura/signing-key.secret"                 # seals private signing keys
+ * [tls]
+ * cert_file = "/etc/aura/tls.crt"                           # operator-provided PEM; self-signed otherwise
+ * key_file = "/etc/aura/tls.key"
+ * hostnames = ["mothership.acme.internal"]
+ * ip_addresses = ["10.0.1.5"]
+ * rotation_grace = "24h"
+ * [jwt]
+ * algorithm = "EdDSA"         # ES256 for FIPS; RS256 only with allow_rs256_legacy = true; HS256 refused
+ * allow_rs256_legacy = false
+ * key_rotation_grace = "24h"
+ * max_expiry = "7d"
+ * clock_skew = "60s"
+ * [peers]
+ * heartbeat_interval = "30s"
+ * refresh_rotation = "7d"
+ * permitted_roles = ["member", "admin", "read-only"]
+ * [limits]
+ * failed_handshakes_per_minute = 20
+ * }</pre>
+ *
+ * @param source the file read, or null for the defaults
+ * @param server listening
+ * @param store storage
+ * @param tls certificate
+ * @param jwt signing
+ * @param peers peer policy
+ * @param limits abuse limits
+ */
+public record MothershipConfig(Path source, Server server, Store store, Tls tls, Jwt jwt, Peers peers,
+    Limits limits) {
+
+  /** The default port. */
+  public static final int DEFAULT_PORT = 7777;
+  /** The default bind address: every interface. */
+  public static final String DEFAULT_BIND = "0.0.0.0";
+
+  /** Checks nulls. */
+  public MothershipConfig {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(jwt, "jwt");
+    Objects.requireNonNull(peers, "peers");
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /**
+   * {@code [server]}.
+   *
+   * @param bind the address to listen on
+   * @param port the port, 0 for an ephemeral one
+   * @param idleTimeout how long an idle or half-open connection is kept
+   */
+  public record Server(String bind, int port, Duration idleTimeout) {}
+
+  /**
+   * {@code [store]}.
+   *
+   * @param url the store URL, or null for the SQLite database in the data directory
+   * @param keyFile the key file sealing private signing keys, or null for the store's default
+   */
+  public record Store(String url, Path keyFile) {
+    /** @return the configured URL, if any */
+    public Optional<String> urlIfAny() {
+      return Optional.ofNullable(url);
+    }
+  }
+
+  /**
+   * {@code [tls]}.
+   *
+   * @param certFile an operator-provided certificate chain (PEM), or null for the self-signed one
+   * @param keyFile its private key, or null
+   * @param hostnames extra DNS names for the self-signed certificate
+   * @param ipAddresses extra IP addresses for the self-signed certificate
+   * @param rotationGrace how long a rotated-away certificate stays acceptable
+   */
+  public record Tls(Path certFile, Path keyFile, List<String> hostnames, List<String> ipAddresses,
+      Duration rotationGrace) {
+    /** Copies lists. */
+    public Tls {
+      hostnames = List.copyOf(hostnames);
+      ipAddresses = List.copyOf(ipAddresses);
+    }
+
+    /** @return whether the operator provides the certificate */
+    public boolean operatorProvided() {
+      return certFile != null;
+    }
+  }
+
+  /**
+   * {@code [jwt]}.
+   *
+   * @param algorithm the signing algorithm of new keys
+   * @param allowRs256Legacy whether RS256 may be configured and accepted
+   * @param keyRotationGrace how long a retired signing key keeps verifying
+   * @param maxExpiry the longest token lifetime
+   * @param clockSkew the allowed clock skew
+   */
+  public record Jwt(SigningAlgorithm algorithm, boolean allowRs256Legacy, Duration keyRotationGrace,
+      TokenDuration maxExpiry, Duration clockSkew) {}
+
+  /**
+   * {@code [peers]}.
+   *
+   * @param heartbeatInterval how often the control connection carries a heartbeat
+   * @param refreshRotation how long a refresh credential lives (rotated at half)
+   * @param permittedRoles roles that may join
+   */
+  public record Peers(Duration heartbeatInterval, Duration refreshRotation, Set<Role> permittedRoles) {
+    /** Copies the role set. */
+    public Peers {
+      permittedRoles = Set.copyOf(permittedRoles);
+    }
+  }
+
+  /**
+   * {@code [limits]}.
+   *
+   * @param failedHandshakesPerMinute failed joins accepted from one address per minute before it is refused
+   */
+  public record Limits(int failedHandshakesPerMinute) {}
+
+  /** @return the configuration of a data directory without {@code config.toml} */
+  public static MothershipConfig defaults() {
+    return new MothershipConfig(null,
+        new Server(DEFAULT_BIND, DEFAULT_PORT, Duration.ofSeconds(30)),
+        new Store(null, null),
+        new Tls(null, null, List.of(), List.of(), CertificateRing.DEFAULT_GRACE),
+        new Jwt(SigningAlgorithm.EDDSA, false, Duration.ofHours(24), JoinTokenIssuer.DEFAULT_MAX_EXPIRY,
+            JoinTokenValidator.DEFAULT_SKEW),
+        new Peers(Duration.ofSeconds(30), RefreshCredentials.DEFAULT_ROTATION, EnumSet.allOf(Role.class)),
+        new Limits(20));
+  }
+
+  /** @return this configuration with {@code --port} / {@code --bind} applied (null leaves a value) */
+  public MothershipConfig withListen(String bind, Integer port) {
+    return new MothershipConfig(source, new Server(bind == null ? server.bind() : bind,
+        port == null ? server.port() : port, server.idleTimeout()), store, tls, jwt, peers, limits);
+  }
+}

@@ -1,0 +1,302 @@
+package dev.aura.app.doctor;
+
+import dev.aura.app.AuraException;
+import dev.aura.app.config.AuraHome;
+import dev.aura.app.config.DataDir;
+import dev.aura.app.config.MothershipConfig;
+import dev.aura.app.config.OwnerOnlyFiles;
+import dev.aura.app.peer.MothershipClient;
+import dev.aura.app.peer.PeerState;
+import dev.aura.app.protocol.Wire;
+import dev.aura.app.server.MothershipServer;
+import dev.aura.app.server.MothershipService;
+import dev.aura.app.server.TlsCertificates;
+import dev.aura.spi.TransportException;
+import dev.aura.store.jdbc.JdbcStores;
+import dev.aura.tls.CertificateProbe;
+import dev.aura.tls.CertificateRing;
+import dev.aura.tls.ExpiryMonitor;
+import dev.aura.tls.ExpiryStatus;
+import dev.aura.tls.PinSet;
+import dev.aura.tls.PresentedCertificate;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@code aura doctor}: self-checks of the Mothership on this host (its data directory) and of the peer in
+ * this {@code AURA_HOME}, each reported as a {@link Finding} with a {@link Diagnosis} code. Checks that do not
+ * apply (no Mothership here, not joined) are reported as skipped. Nothing is changed.
+ *
+ * <pre>{@code
+ * List<Finding> findings = new Doctor(new Doctor.Context(home, dataDir, config, Clock.systemUTC(), 1)).run();
+ * }</pre>
+ */
+public final class Doctor {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration MAX_OFFSET = Duration.ofSeconds(60);
+
+  /**
+   * What the doctor looks at.
+   *
+   * @param home this {@code AURA_HOME} (the peer)
+   * @param dataDir the Mothership's data directory on this host
+   * @param config its configuration, or null when it could not be read
+   * @param clock this machine's clock
+   * @param protocolVersion the protocol version this binary speaks
+   */
+  public record Context(AuraHome home, DataDir dataDir, MothershipConfig config, Clock clock,
+      int protocolVersion) {}
+
+  private final Context context;
+
+  /** @param context what to look at */
+  public Doctor(Context context) {
+    this.context = context;
+  }
+
+  /** @return every finding, in code order */
+  public List<Finding> run() {
+    List<Finding> findings = new ArrayList<>();
+    boolean host = context.dataDir().isInitialised();
+    if (host && context.config() != null) {
+      hostChecks(findings);
+    }
+    PeerState peer = new PeerState(context.home());
+    if (peer.joined()) {
+      peerChecks(peer, findings);
+    }
+    List<Finding> all = new ArrayList<>();
+    for (Diagnosis d : Diagnosis.values()) {
+      List<Finding> mine = findings.stream().filter(f -> f.diagnosis() == d).toList();
+      if (mine.isEmpty()) {
+        all.add(Finding.skipped(d, host || peer.joined() ? "does not apply here"
+            : "no Mothership in " + context.dataDir().root() + " and this AURA_HOME has not joined one"));
+      } else {
+        all.addAll(mine);
+      }
+    }
+    return all;
+  }
+
+  // ----------------------------------------------------------------------------- the Mothership host
+
+  private void hostChecks(List<Finding> findings) {
+    DataDir dir = context.dataDir();
+    MothershipConfig config = context.config();
+    Optional<Long> running = runningPid(dir);
+    String bind = config.server().bind();
+    int port = config.server().port();
+    if (running.isPresent()) {
+      findings.add(Finding.ok(Diagnosis.DR001, "the port is used by this Mothership (pid " + running.get() + ")"));
+    } else {
+      findings.add(portCheck(bind, port));
+      findings.add(Finding.found(Diagnosis.DR011, "no Mothership runs from " + dir.root()
+          + " (start it with: aura mothership start)"));
+    }
+    String where = listeningAddress(dir).orElse(bind + ":" + port);
+    String host = where.substring(0, where.lastIndexOf(':')).replace("[", "").replace("]", "");
+    findings.add(MothershipServer.isLoopback(host)
+        ? Finding.found(Diagnosis.DR002, "listening on " + where + ": only this machine can reach it")
+        : Finding.ok(Diagnosis.DR002, "listening on " + where));
+    certificateChecks(findings);
+    findings.add(storeCheck(config, dir));
+    findings.add(directoryCheck(dir.root()));
+    List<Path> secrets = new ArrayList<>(List.of(dir.privateKey(), dir.adminCredential()));
+    secrets.add(config.store().keyFile() != null ? config.store().keyFile()
+        : dir.root().resolve(JdbcStores.DEFAULT_KEY_FILE_NAME));
+    findings.add(secretFilesCheck(secrets));
+  }
+
+  private static Optional<Long> runningPid(DataDir dir) {
+    try {
+      OptionalLong pid = dir.readPid();
+      if (pid.isPresent() && ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::isAlive).orElse(false)
+          && Files.exists(dir.urlFile())) {
+        return Optional.of(pid.getAsLong());
+      }
+    } catch (IOException e) {
+      // treated as not running
+    }
+    return Optional.empty();
+  }
+
+  /** The address a running Mothership is bound to, as it recorded it. */
+  private static Optional<String> listeningAddress(DataDir dir) {
+    try {
+      return runningPid(dir).isPresent() ? dir.readListening() : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Finding portCheck(String bind, int port) {
+    if (port == 0) {
+      return Finding.ok(Diagnosis.DR001, "port 0: a free port is picked at start");
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(bind, port));
+      return Finding.ok(Diagnosis.DR001, bind + ":" + port + " is free");
+    } catch (BindException e) {
+      String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (message.contains("in use")) {
+        return Finding.found(Diagnosis.DR001, bind + ":" + port + " is held by another process");
+      }
+      return Finding.ok(Diagnosis.DR001, "could not probe " + bind + ":" + port + " (" + e.getMessage() + ")");
+    } catch (IOException | IllegalArgumentException e) {
+      return Finding.ok(Diagnosis.DR001, "could not probe " + bind + ":" + port + " (" + e.getMessage() + ")");
+    }
+  }
+
+  private void certificateChecks(List<Finding> findings) {
+    Optional<CertificateRing> ring;
+    try {
+      ring = TlsCertificates.readOnly(context.dataDir(), context.config().tls(), context.clock());
+    } catch (AuraException e) {
+      findings.add(Finding.found(Diagnosis.DR004, e.what() + e.why().map(w -> ": " + w).orElse("")));
+      return;
+    }
+    if (ring.isEmpty()) {
+      return;
+    }
+    ExpiryStatus status = new ExpiryMonitor(context.clock()).check(ring.get().current().certificate());
+    String notAfter = status.fingerprint().abbreviated(4) + " expires " + status.notAfter();
+    switch (status.level()) {
+      case EXPIRED -> {
+        findings.add(Finding.found(Diagnosis.DR004, status.fingerprint().abbreviated(4) + " expired at "
+            + status.notAfter()));
+        findings.add(Finding.ok(Diagnosis.DR003, "see DR004"));
+      }
+      case EXPIRING_SOON, ALERT -> {
+        findings.add(Finding.found(Diagnosis.DR003, notAfter + ", in "
+            + (status.secondsUntilNotAfter() + 43_200) / 86_400 + " days"));
+        findings.add(Finding.ok(Diagnosis.DR004, "not expired"));
+      }
+      default -> {
+        findings.add(Finding.ok(Diagnosis.DR003, notAfter));
+        findings.add(Finding.ok(Diagnosis.DR004, "not expired"));
+      }
+    }
+  }
+
+  private static Finding storeCheck(MothershipConfig config, DataDir dir) {
+    String url = config.store().urlIfAny().orElse(dir.defaultStoreUrl());
+    if (config.store().urlIfAny().isEmpty() && !Files.exists(dir.database())) {
+      return Finding.skipped(Diagnosis.DR008, "no database yet in " + dir.root());
+    }
+    try (JdbcStores stores = MothershipService.openStores(url, config)) {
+      return Finding.ok(Diagnosis.DR008, stores.databaseKind() + " " + stores.location());
+    } catch (AuraException e) {
+      return Finding.found(Diagnosis.DR008, e.why().orElse(e.what()));
+    } catch (RuntimeException e) {
+      return Finding.found(Diagnosis.DR008, e.toString());
+    }
+  }
+
+  private static Finding directoryCheck(Path dir) {
+    Optional<String> permissions = OwnerOnlyFiles.permissions(dir);
+    if (permissions.isEmpty()) {
+      return Finding.skipped(Diagnosis.DR009, "no POSIX permissions on " + dir);
+    }
+    return OwnerOnlyFiles.isOpenToOthers(dir)
+        ? Finding.found(Diagnosis.DR009, dir + " is " + permissions.get() + " (expected rwx------)")
+        : Finding.ok(Diagnosis.DR009, dir + " is " + permissions.get());
+  }
+
+  private static Finding secretFilesCheck(List<Path> files) {
+    List<String> open = new ArrayList<>();
+    int checked = 0;
+    for (Path f : files) {
+      if (Files.exists(f)) {
+        checked++;
+        if (OwnerOnlyFiles.isOpenToOthers(f)) {
+          open.add(f + " is " + OwnerOnlyFiles.permissions(f).orElse("?") + " (expected rw-------)");
+        }
+      }
+    }
+    if (!open.isEmpty()) {
+      return Finding.found(Diagnosis.DR010, String.join("; ", open));
+    }
+    return Finding.ok(Diagnosis.DR010, checked + " secret file(s) owner-only");
+  }
+
+  // ----------------------------------------------------------------------------- the peer
+
+  private void peerChecks(PeerState peer, List<Finding> findings) {
+    findings.add(directoryCheck(peer.home()));
+    findings.add(secretFilesCheck(List.of(peer.credentialFile())));
+    PeerState.Membership membership;
+    PinSet pins;
+    try {
+      membership = peer.requireMembership();
+      pins = peer.pins();
+    } catch (AuraException e) {
+      findings.add(Finding.found(Diagnosis.DR011, e.what() + e.why().map(w -> ": " + w).orElse("")));
+      return;
+    }
+    URI url = membership.url();
+    String where = url.getHost() + ":" + url.getPort();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(url.getHost().replace("[", "").replace("]", ""), url.getPort()),
+          (int) TIMEOUT.toMillis());
+    } catch (IOException e) {
+      findings.add(Finding.found(Diagnosis.DR011, "tcp connect to " + where + ": "
+          + (e instanceof java.net.SocketTimeoutException ? "timeout" : String.valueOf(e.getMessage()))));
+      return;
+    }
+    findings.add(Finding.ok(Diagnosis.DR011, where + " answers"));
+    try {
+      PresentedCertificate presented = CertificateProbe.fetch(url, TIMEOUT);
+      if (!pins.accepts(presented.fingerprint(), context.clock().instant())) {
+        findings.add(Finding.found(Diagnosis.DR006, where + " presents " + presented.fingerprint() + "; pinned: "
+            + pins.describe(context.clock().instant())));
+        return;
+      }
+      findings.add(Finding.ok(Diagnosis.DR006, "presents the pinned " + presented.fingerprint().abbreviated(4)));
+    } catch (TransportException e) {
+      findings.add(Finding.found(Diagnosis.DR011, e.getMessage()));
+      return;
+    }
+    MothershipClient client = new MothershipClient(url, pins, context.clock(), context.protocolVersion(), TIMEOUT);
+    MothershipClient.Reply time;
+    try {
+      time = client.get(Wire.TIME, null);
+      findings.add(Finding.ok(Diagnosis.DR007, "both speak v" + context.protocolVersion()));
+    } catch (AuraException e) {
+      if (e.what().startsWith("protocol version mismatch")) {
+        findings.add(Finding.found(Diagnosis.DR007, e.what()));
+      } else {
+        findings.add(Finding.found(Diagnosis.DR011, e.what() + e.why().map(w -> ": " + w).orElse("")));
+      }
+      return;
+    }
+    Duration offset = time.clockOffset().orElse(Duration.ZERO);
+    String shown = String.format(java.util.Locale.ROOT, "%+.1fs", offset.toMillis() / 1000.0);
+    findings.add(offset.abs().compareTo(MAX_OFFSET) > 0
+        ? Finding.found(Diagnosis.DR005, "the Mothership's clock is " + shown + " from this one")
+        : Finding.ok(Diagnosis.DR005, "offset " + shown));
+    try {
+      client.get(Wire.PING, peer.credential());
+      findings.add(Finding.ok(Diagnosis.DR012, membership.peerId() + " accepted"));
+    } catch (AuraException e) {
+      if (e.what().equals("peer revoked")) {
+        findings.add(Finding.found(Diagnosis.DR012, e.why().orElse(membership.peerId() + " revoked")));
+      } else {
+        findings.add(Finding.found(Diagnosis.DR012, "credential refused: " + e.what()
+            + e.why().map(w -> ": " + w).orElse("")));
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.aura.app.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.JsonFactory;
+
+/**
+ * The Mothership's wire protocol as both sides see it: the protocol version header, the routes, and the JSON
+ * mapper. One place, so that the server and the peer client cannot drift apart.
+ *
+ * <p>Every request under {@code /v1/} carries {@value #PROTOCOL_HEADER}; a Mothership answers a different
+ * version with {@code 400} and {@code protocol version mismatch (peer: v1, mothership: v2)}.
+ */
+public final class Wire {
+  /** The protocol version this build speaks. */
+  public static final int PROTOCOL_VERSION = 1;
+  /** The header carrying the protocol version, on every request and response. */
+  public static final String PROTOCOL_HEADER = "Aura-Protocol";
+  /** Largest request body the Mothership reads. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** Join with a token: {@code {"token":..., "addresses":[...]}}. */
+  public static final String JOIN = "/v1/join";
+  /** Rotate the presented refresh credential. */
+  public static final String REFRESH = "/v1/refresh";
+  /** Check the presented refresh credential and get the server's time. */
+  public static final String PING = "/v1/ping";
+  /** The server's time, unauthenticated. */
+  public static final String TIME = "/v1/time";
+  /** The public signing keys as a JWK set. */
+  public static final String KEYS = "/v1/keys";
+  /** A signed revocation update: {@code ?since=N}. */
+  public static final String REVOCATIONS = "/v1/revocations";
+  /** Signed pin handovers of certificates still in grace. */
+  public static final String PINS = "/v1/pins";
+  /** The control connection (WebSocket). */
+  public static final String CONTROL = "/v1/control";
+  /** Prefix of the admin API. */
+  public static final String ADMIN = "/v1/admin/";
+  /** Health. */
+  public static final String HEALTHZ = "/healthz";
+  /** Prometheus metrics. */
+  public static final String METRICS = "/metrics";
+
+  private static final ObjectMapper MAPPER = createMapper();
+
+  private Wire() {}
+
+  private static ObjectMapper createMapper() {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
+            .maxStringLength(MAX_BODY_BYTES).maxNumberLength(32).build())
+        .build();
+    ObjectMapper mapper = new ObjectMapper(factory);
+    mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    mapper.disable(SerializationFeature.INDENT_OUTPUT);
+    return mapper;
+  }
+
+  /** @return the shared JSON mapper (thread-safe) */
+  public static ObjectMapper json() {
+    return MAPPER;
+  }
+
+  /** @return a new empty JSON object */
+  public static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /**
+   * Parses a JSON object.
+   *
+   * @throws IllegalArgumentException when it is not one, without echoing the input
+   */
+  public static ObjectNode parseObject(String text) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr());
+    }
+    if (!(node instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("expected a JSON object");
+    }
+    return object;
+  }
+
+  /** @return compact JSON */
+  public static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** @return indented JSON, for {@code --json} output */
+  public static String pretty(JsonNode node) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON", e);
+    }
+  }
+
+  /** @return the protocol mismatch message of the troubleshooting guide */
+  public static String mismatch(String peerVersion, int mothershipVersion) {
+    return "protocol version mismatch (peer: v" + peerVersion + ", mothership: v" + mothershipVersion + ")";
+  }
+}
