@@ -11,8 +11,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * A {@link RevocationCheck} on a plain {@link HashSet} of revoked jtis: the cheapest real lookup, standing in
- * for the revocation list until {@code aura-revocation} can be measured itself.
+ * A {@link RevocationCheck} on a plain {@link HashSet} of revoked jtis: the cheapest real lookup. It stood in
+ * for the revocation list before {@code aura-revocation} existed, and stays as the baseline next to the real
+ * list ({@code auraVerifyRevocationList}).
  */
 final class HashSetRevocationCheck implements RevocationCheck {
   private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";

@@ -7,10 +7,13 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns JMH JSON results ({@code -rf json -rff results.json}) into the Markdown tables and ratios of
@@ -21,31 +24,50 @@ import java.util.TreeMap;
  * java -cp aura-benchmarks/target/benchmarks.jar dev.aura.benchmarks.RatioReport verify.json
  * }</pre>
  *
- * <p>For each benchmark class it prints: Aura's validation (or signing) over raw BouncyCastle, against the
- * issue's target of at least 0.90x; Aura over each peer library, against the target of at least 5x; and
- * the raw primitives against each other. A ratio's error is the JMH 99.9% half-widths of both scores
- * combined (root sum of squares of the relative errors): a rough bound, not a confidence interval.
+ * <p>It prints every result (with its parameters, such as {@code entries=1000000}), then:
+ * <ul>
+ *   <li>for each {@code ...Verify} and {@code ...Sign} class: Aura's validation (or signing) over raw
+ *       BouncyCastle, against the issue's target of at least 0.90x; Aura over each peer library, against the
+ *       target of at least 5x; and the raw primitives against each other;
+ *   <li>for {@link LedgerConsume}: the in-memory floor over each database, PostgreSQL over SQLite, and
+ *       8 threads over one (no targets);
+ *   <li>for {@link RevocationLookup} at 1,000,000 entries: each lookup's time against the target of under
+ *       1 µs.
+ * </ul>
+ * A ratio's error is the JMH 99.9% half-widths of both scores combined (root sum of squares of the relative
+ * errors): a rough bound, not a confidence interval.
  */
 public final class RatioReport {
   /** Floor for Aura's throughput over raw BouncyCastle's (issue 7). */
   public static final double FLOOR_TARGET = 0.90;
   /** Floor for Aura's throughput over each peer library's (issue 7). */
   public static final double PEER_TARGET = 5.0;
+  /** Ceiling for one revocation lookup at 1,000,000 entries, in nanoseconds (issue 7). */
+  public static final double LOOKUP_TARGET_NANOS = 1_000;
+  /** The list size the lookup target applies to. */
+  public static final String LOOKUP_TARGET_PARAMS = "entries=1000000";
 
   private static final List<String> PEERS = List.of("nimbus", "jjwt", "jose4j", "auth0");
+  private static final Map<String, Double> NANOS_PER_UNIT = Map.of("ns/op", 1.0, "us/op", 1e3, "ms/op", 1e6,
+      "s/op", 1e9);
 
   /**
    * One JMH result.
    *
    * @param benchmark the class and method, without the package
+   * @param params the benchmark's parameters as {@code name=value}, comma-separated; empty when none
    * @param samples measurement iterations over all forks
    * @param score the mean
    * @param error the 99.9% half-width, NaN when JMH gives none
    * @param unit the score's unit
    */
-  public record Score(String benchmark, int samples, double score, double error, String unit) {
+  public record Score(String benchmark, String params, int samples, double score, double error, String unit) {
     String className() {
       return benchmark.substring(0, benchmark.indexOf('.'));
+    }
+
+    String label() {
+      return params.isEmpty() ? benchmark : benchmark + " [" + params + "]";
     }
   }
 
@@ -88,66 +110,134 @@ public final class RatioReport {
         samples += fork.size();
       }
       JsonNode error = metric.path("scoreError");
-      scores.add(new Score(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), samples,
-          metric.path("score").asDouble(), error.isNumber() ? error.asDouble() : Double.NaN,
-          metric.path("scoreUnit").asText()));
+      StringJoiner params = new StringJoiner(", ");
+      result.path("params").properties().forEach(p -> params.add(p.getKey() + "=" + p.getValue().asText()));
+      scores.add(new Score(name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1),
+          params.toString(), samples, metric.path("score").asDouble(),
+          error.isNumber() ? error.asDouble() : Double.NaN, metric.path("scoreUnit").asText()));
     }
     return scores;
   }
 
-  /** Prints the table and the ratios of every benchmark class present. */
+  /** Prints the table, the ratios and the targets of every benchmark class present. */
   public static void print(List<Score> scores, PrintStream out) {
-    Map<String, Score> byName = new TreeMap<>();
-    scores.forEach(s -> byName.put(s.benchmark(), s));
-    out.println("| Benchmark | Cnt | Score | Error (99.9%) | Units |");
-    out.println("|---|---:|---:|---:|---|");
-    for (Score s : byName.values()) {
-      out.printf(Locale.ROOT, "| %s | %d | %,.0f | %s | %s |%n", s.benchmark(), s.samples(), s.score(),
-          Double.isNaN(s.error()) ? "n/a" : String.format(Locale.ROOT, "± %,.0f", s.error()), s.unit());
+    Map<String, Score> byLabel = new TreeMap<>();
+    scores.forEach(s -> byLabel.put(s.label(), s));
+    boolean withParams = scores.stream().anyMatch(s -> !s.params().isEmpty());
+    out.println(withParams ? "| Benchmark | Params | Cnt | Score | Error (99.9%) | Units |"
+        : "| Benchmark | Cnt | Score | Error (99.9%) | Units |");
+    out.println(withParams ? "|---|---|---:|---:|---:|---|" : "|---|---:|---:|---:|---|");
+    for (Score s : byLabel.values()) {
+      out.printf(Locale.ROOT, "| %s |%s %d | %s | %s | %s |%n", s.benchmark(),
+          withParams ? " " + s.params() + " |" : "", s.samples(), number(s.score(), s.score()),
+          Double.isNaN(s.error()) ? "n/a" : "± " + number(s.error(), s.score()), s.unit());
     }
-    out.println();
-    out.println("| Ratio | Value | Target | Verdict |");
-    out.println("|---|---:|---:|---|");
-    for (String type : new java.util.TreeSet<>(byName.values().stream().map(Score::className).toList())) {
-      boolean verify = type.endsWith("Verify");
-      String op = verify ? "Verify" : "Sign";
-      String ours = verify ? "auraVerify" : "auraSign";
-      String floor = "rawBc" + op;
-      for (String aura : List.of(ours, "auraVerifyRevocation1k", "auraIssue")) {
-        row(out, byName, type, aura, floor, FLOOR_TARGET);
+
+    List<String> ratios = new ArrayList<>();
+    for (String type : new TreeSet<>(byLabel.values().stream().map(Score::className).toList())) {
+      if (type.endsWith("Verify") || type.endsWith("Sign")) {
+        tokenRatios(ratios, scores, type);
+      } else if (type.equals(LedgerConsume.class.getSimpleName())) {
+        for (String threads : List.of("", "8Threads")) {
+          row(ratios, scores, type, "inMemory" + threads, "sqlite" + threads, Double.NaN);
+          row(ratios, scores, type, "inMemory" + threads, "postgres" + threads, Double.NaN);
+          row(ratios, scores, type, "postgres" + threads, "sqlite" + threads, Double.NaN);
+        }
+        for (String store : List.of("inMemory", "sqlite", "postgres")) {
+          row(ratios, scores, type, store + "8Threads", store, Double.NaN);
+        }
       }
-      for (String peer : PEERS) {
-        row(out, byName, type, ours, peer + op, PEER_TARGET);
+    }
+    if (!ratios.isEmpty()) {
+      out.println();
+      out.println("| Ratio | Value | Target | Verdict |");
+      out.println("|---|---:|---:|---|");
+      ratios.forEach(out::println);
+    }
+
+    List<String> lookups = new ArrayList<>();
+    for (Score s : byLabel.values()) {
+      Double nanos = NANOS_PER_UNIT.get(s.unit());
+      if (s.className().equals(RevocationLookup.class.getSimpleName()) && nanos != null
+          && s.params().contains(LOOKUP_TARGET_PARAMS)) {
+        double time = s.score() * nanos;
+        double error = s.error() * nanos;
+        lookups.add(String.format(Locale.ROOT, "| %s | %s | %s ns%s | < %,.0f ns | %s |", s.benchmark(),
+            s.params(), number(time, time), Double.isNaN(error) ? "" : " ± " + number(error, time), LOOKUP_TARGET_NANOS,
+            verdict(-time, error, -LOOKUP_TARGET_NANOS)));
       }
-      row(out, byName, type, ours, "nimbusWithAura" + (verify ? "Verifier" : "Signer"), Double.NaN);
-      row(out, byName, type, floor, "rawJdk" + op, Double.NaN);
-      row(out, byName, type, floor, "rawTink" + op, Double.NaN);
+    }
+    if (!lookups.isEmpty()) {
+      out.println();
+      out.println("| Lookup at 1,000,000 entries | Params | Time | Target | Verdict |");
+      out.println("|---|---|---:|---:|---|");
+      lookups.forEach(out::println);
     }
   }
 
-  private static void row(PrintStream out, Map<String, Score> byName, String type, String numerator,
+  private static void tokenRatios(List<String> out, List<Score> scores, String type) {
+    boolean verify = type.endsWith("Verify");
+    String op = verify ? "Verify" : "Sign";
+    String ours = verify ? "auraVerify" : "auraSign";
+    String floor = "rawBc" + op;
+    for (String aura : List.of(ours, "auraVerifyRevocation1k", "auraVerifyRevocationList", "auraIssue")) {
+      row(out, scores, type, aura, floor, FLOOR_TARGET);
+    }
+    for (String peer : PEERS) {
+      row(out, scores, type, ours, peer + op, PEER_TARGET);
+    }
+    row(out, scores, type, ours, "nimbusWithAura" + (verify ? "Verifier" : "Signer"), Double.NaN);
+    row(out, scores, type, floor, "rawJdk" + op, Double.NaN);
+    row(out, scores, type, floor, "rawTink" + op, Double.NaN);
+  }
+
+  /** One row per pair of results of the two methods (more than one when a method ran with several params). */
+  private static void row(List<String> out, List<Score> scores, String type, String numerator,
       String denominator, double target) {
-    Score a = byName.get(type + "." + numerator);
-    Score b = byName.get(type + "." + denominator);
-    if (a == null || b == null) {
-      return;
+    for (Score a : named(scores, type + "." + numerator)) {
+      for (Score b : named(scores, type + "." + denominator)) {
+        double ratio = a.score() / b.score();
+        double error = ratio * Math.hypot(a.error() / a.score(), b.error() / b.score());
+        String params = a.params().equals(b.params()) || b.params().isEmpty() ? a.params()
+            : a.params() + " / " + b.params();
+        out.add(String.format(Locale.ROOT, "| %s.%s / %s%s | %sx%s | %s | %s |", type, numerator, denominator,
+            params.isEmpty() ? "" : " [" + params + "]", ratioNumber(ratio, ratio),
+            Double.isNaN(error) ? "" : " ± " + ratioNumber(error, ratio),
+            Double.isNaN(target) ? "" : String.format(Locale.ROOT, "≥ %.2fx", target),
+            Double.isNaN(target) ? "(no target)" : verdict(ratio, error, target)));
+      }
     }
-    double ratio = a.score() / b.score();
-    double error = ratio * Math.hypot(a.error() / a.score(), b.error() / b.score());
-    String verdict;
-    if (Double.isNaN(target)) {
-      verdict = "(no target)";
-    } else if (Double.isNaN(error)) {
-      verdict = ratio >= target ? "meets" : "misses";
-    } else if (ratio - error >= target) {
-      verdict = "meets";
-    } else if (ratio + error < target) {
-      verdict = "misses";
-    } else {
-      verdict = (ratio >= target ? "meets" : "misses") + " (target within error)";
+  }
+
+  private static List<Score> named(List<Score> scores, String benchmark) {
+    return scores.stream().filter(s -> s.benchmark().equals(benchmark))
+        .sorted(Comparator.comparing(Score::params)).toList();
+  }
+
+  /** Whether {@code value ± error} is at least {@code target}. */
+  private static String verdict(double value, double error, double target) {
+    if (Double.isNaN(error)) {
+      return value >= target ? "meets" : "misses";
+    } else if (value - error >= target) {
+      return "meets";
+    } else if (value + error < target) {
+      return "misses";
     }
-    out.printf(Locale.ROOT, "| %s.%s / %s | %.2fx%s | %s | %s |%n", type, numerator, denominator, ratio,
-        Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %.2f", error),
-        Double.isNaN(target) ? "" : String.format(Locale.ROOT, "≥ %.2fx", target), verdict);
+    return (value >= target ? "meets" : "misses") + " (target within error)";
+  }
+
+  /** A ratio with two decimals below 100 (0.95, 15.22), none from 100 on (1,234), like its reference. */
+  private static String ratioNumber(double value, double reference) {
+    return String.format(Locale.ROOT, Math.abs(reference) >= 100 ? "%,.0f" : "%.2f", value);
+  }
+
+  /**
+   * A number with two decimals below 10, one below 100 and none from 100 on (1.23, 12.3, 12,345), as many as
+   * its reference needs.
+   */
+  private static String number(double value, double reference) {
+    double r = Math.abs(reference);
+    return String.format(Locale.ROOT, r >= 100 || Double.isInfinite(r) ? "%,.0f" : r >= 10 ? "%.1f" : "%.2f",
+        value);
   }
 }
