@@ -22,6 +22,8 @@ final class LoopbackTlsServer implements AutoCloseable {
   private final SSLServerSocket serverSocket;
   private final Thread acceptor;
   private final List<Exception> failures = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger completedHandshakes =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private LoopbackTlsServer(SSLServerSocket serverSocket) {
     this.serverSocket = serverSocket;
@@ -45,6 +47,11 @@ final class LoopbackTlsServer implements AutoCloseable {
     return serverSocket.getLocalPort();
   }
 
+  /** How many handshakes the server side completed. */
+  int completedHandshakes() {
+    return completedHandshakes.get();
+  }
+
   /** Handshake failures seen by the server side (a client refusing the server shows up here too). */
   List<Exception> failures() {
     return failures;
@@ -66,6 +73,7 @@ final class LoopbackTlsServer implements AutoCloseable {
         connection.setSoTimeout(TIMEOUT_MILLIS);
         SSLSocket tls = (SSLSocket) connection;
         tls.startHandshake();
+        completedHandshakes.incrementAndGet();
         OutputStream out = tls.getOutputStream();
         out.write("ok\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
