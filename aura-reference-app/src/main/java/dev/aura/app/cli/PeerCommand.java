@@ -1,9 +1,6 @@
 package dev.aura.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aura.app.AuraException;
-import dev.aura.app.protocol.Wire;
 import dev.aura.spi.PeerId;
 import dev.aura.spi.RevocationTarget;
 import java.util.ArrayList;
@@ -24,14 +21,6 @@ final class PeerCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  static RevocationTarget target(String argument) throws AuraException {
-    try {
-      return RevocationTarget.fromArgument(argument);
-    } catch (IllegalArgumentException e) {
-      throw new AuraException(e.getMessage(), null, AuraException.USAGE);
-    }
   }
 
   /** {@code peer revoke SUBJECT|PEER_ID}. */
@@ -55,12 +44,9 @@ final class PeerCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      RevocationTarget target = target(argument);
-      ObjectNode request = Wire.object();
-      request.put("target", target.value());
-      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/revoke", request).body();
-      if (json.json) {
-        json.print(out(), r);
+      RevocationTarget target = argument(RevocationTarget::fromArgument, argument);
+      JsonNode r = admin(host, "peers/revoke", "target", target.value());
+      if (printedAsJson(json, r)) {
         return 0;
       }
       List<String> peers = new ArrayList<>();
@@ -91,12 +77,10 @@ final class PeerCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      RevocationTarget target = target(argument);
-      ObjectNode request = Wire.object();
-      request.put("target", target.value());
-      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/unrevoke", request).body();
-      if (json.json) {
-        json.print(out(), r);
+      RevocationTarget target = argument(RevocationTarget::fromArgument, argument);
+      JsonNode r = admin(host, "peers/unrevoke", "target", target.value());
+      if (printedAsJson(json, r)) {
+        return 0;
       } else if (r.path("lifted").asBoolean()) {
         out().println("unrevoked " + r.path("target").asText() + " (revocation version " + r.path("version").asLong()
             + ")");
@@ -127,17 +111,9 @@ final class PeerCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      try {
-        PeerId.parse(peer);
-      } catch (IllegalArgumentException e) {
-        throw new AuraException(e.getMessage(), null, AuraException.USAGE);
-      }
-      ObjectNode request = Wire.object();
-      request.put("peer", peer);
-      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "peers/kick", request).body();
-      if (json.json) {
-        json.print(out(), r);
-      } else {
+      argument(PeerId::parse, peer);
+      JsonNode r = admin(host, "peers/kick", "peer", peer);
+      if (!printedAsJson(json, r)) {
         out().println("kicked " + r.path("peer").asText() + " (" + r.path("connections_closed").asInt()
             + " connection" + (r.path("connections_closed").asInt() == 1 ? "" : "s") + " closed)");
       }

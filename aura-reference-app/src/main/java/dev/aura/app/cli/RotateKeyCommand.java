@@ -1,7 +1,6 @@
 package dev.aura.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aura.app.protocol.Wire;
 import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,9 +24,8 @@ final class RotateKeyCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
-    JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "rotate-key", Wire.object()).body();
-    if (json.json) {
-      json.print(out(), r);
+    JsonNode r = admin(host, "rotate-key", null, null);
+    if (printedAsJson(json, r)) {
       return 0;
     }
     Instant now = env.clock().instant();

@@ -105,9 +105,8 @@ final class TlsCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "tls/rotate", Wire.object()).body();
-      if (json.json) {
-        json.print(out(), r);
+      JsonNode r = admin(host, "tls/rotate", null, null);
+      if (printedAsJson(json, r)) {
         return 0;
       }
       Instant now = env.clock().instant();

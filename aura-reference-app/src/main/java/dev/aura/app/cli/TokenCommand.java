@@ -232,17 +232,9 @@ final class TokenCommand implements Runnable {
 
     @Override
     int run() throws Exception {
-      try {
-        Jti.parse(jti);
-      } catch (IllegalArgumentException e) {
-        throw new AuraException(e.getMessage(), null, AuraException.USAGE);
-      }
-      ObjectNode request = Wire.object();
-      request.put("jti", jti);
-      JsonNode r = AdminTarget.resolve(env, host).post(Wire.ADMIN + "tokens/revoke", request).body();
-      if (json.json) {
-        json.print(out(), r);
-      } else {
+      argument(Jti::parse, jti);
+      JsonNode r = admin(host, "tokens/revoke", "jti", jti);
+      if (!printedAsJson(json, r)) {
         out().println("revoked " + r.path("target").asText() + " (revocation version " + r.path("version").asLong()
             + ")");
       }
