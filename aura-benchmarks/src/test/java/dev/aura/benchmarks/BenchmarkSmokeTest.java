@@ -27,7 +27,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 class BenchmarkSmokeTest {
   private static final Class<?>[] BENCHMARKS = {
       Ed25519Verify.class, Es256Verify.class, Ed25519Sign.class, Es256Sign.class, RevocationLookup.class,
-      LedgerConsume.class};
+      LedgerConsume.class, dev.aura.benchmarks.load.KeyRingValidation.class};
   private static final String POSTGRES_BENCHMARKS = "dev.aura.benchmarks.LedgerConsume.postgres";
 
   @Test
@@ -86,7 +86,9 @@ class BenchmarkSmokeTest {
         "dev.aura.benchmarks.RevocationLookup.revocationOfPeerMiss",
         "dev.aura.benchmarks.LedgerConsume.inMemory",
         "dev.aura.benchmarks.LedgerConsume.sqlite8Threads",
-        "dev.aura.benchmarks.LedgerConsume.postgres8Threads");
+        "dev.aura.benchmarks.LedgerConsume.postgres8Threads",
+        "dev.aura.benchmarks.load.KeyRingValidation.newestKey",
+        "dev.aura.benchmarks.load.KeyRingValidation.oldestKey");
   }
 
   private static Set<String> declaredBenchmarks() {

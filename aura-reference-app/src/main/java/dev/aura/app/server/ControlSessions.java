@@ -10,7 +10,11 @@ import dev.aura.tls.CertificateRotation;
 import dev.aura.token.AuthenticatedPeer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -154,15 +158,17 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   private void onRevoked(Revocation revocation) {
+    List<Connection> others = new ArrayList<>();
     for (Set<Connection> set : connections.values()) {
       for (Connection c : set) {
         if (revocation.refusesPeer(c.peer.peer(), c.peer.subject(), c.peer.joinedAt())) {
           close(c, REVOKED, "peer revoked");
         } else {
-          heartbeats.execute(() -> pushRevocations(c));
+          others.add(c);
         }
       }
     }
+    heartbeats.execute(() -> pushRevocations(others));
   }
 
   private void onRotated(CertificateRotation rotation) {
@@ -176,13 +182,26 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   private void pushRevocations(Connection c) {
-    long since = Math.max(0, Math.min(c.acknowledged, mothership.revocations().version()));
-    try {
-      ObjectNode message = message("revocations");
-      message.put("document", mothership.publisher().fetchSince(since));
-      send(c, message);
-    } catch (TransportException | RuntimeException e) {
-      LOG.warn("could not push revocations to {}: {}", c.peer.peer(), e.getMessage());
+    pushRevocations(List.of(c));
+  }
+
+  /** Signs each needed delta once (peers at the same version get the same document) and sends it. */
+  private void pushRevocations(Collection<Connection> targets) {
+    Map<Long, String> documents = new HashMap<>();
+    for (Connection c : targets) {
+      long since = Math.max(0, Math.min(c.acknowledged, mothership.revocations().version()));
+      try {
+        String document = documents.get(since);
+        if (document == null) {
+          document = mothership.publisher().fetchSince(since);
+          documents.put(since, document);
+        }
+        ObjectNode message = message("revocations");
+        message.put("document", document);
+        send(c, message);
+      } catch (TransportException | RuntimeException e) {
+        LOG.warn("could not push revocations to {}: {}", c.peer.peer(), e.getMessage());
+      }
     }
   }
 
