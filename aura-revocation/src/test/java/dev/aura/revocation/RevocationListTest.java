@@ -362,7 +362,7 @@ class RevocationListTest {
 
     @Override
     public RevocationEntry append(RevocationChange change) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("GappyStore is read-only: it only serves a corrupt history");
     }
 
     @Override
