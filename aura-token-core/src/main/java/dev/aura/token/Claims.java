@@ -91,12 +91,19 @@ public final class Claims {
   }
 
   private static TokenRejectedException wrongType(String name, String expected, Object found) {
-    String kind = found instanceof String ? "a string" : found instanceof Boolean ? "a boolean"
-        : found instanceof Long || found instanceof java.math.BigInteger ? "an integer"
-        : found instanceof Number ? "a number with a fraction" : found instanceof Map ? "an object"
-        : "an array";
-    if (found instanceof java.math.BigInteger) {
+    String kind;
+    if (found instanceof String) {
+      kind = "a string";
+    } else if (found instanceof Boolean) {
+      kind = "a boolean";
+    } else if (found instanceof Long) {
+      kind = "an integer";
+    } else if (found instanceof java.math.BigInteger) {
       kind = "an integer too large";
+    } else if (found instanceof Number) {
+      kind = "a number with a fraction";
+    } else {
+      kind = found instanceof Map ? "an object" : "an array";
     }
     return new TokenRejectedException(RejectionReason.MALFORMED,
         "claim '" + StrictJson.printable(name) + "' must be " + expected + ", found " + kind);

@@ -7,6 +7,7 @@ import dev.aura.spi.MothershipId;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
 import dev.aura.spi.TokenLedger;
+import dev.aura.token.internal.Settings;
 import dev.aura.token.internal.Ulid;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -148,67 +149,54 @@ public final class JoinTokenIssuer {
 
     /** The {@code iss} of every token. Required. */
     public Builder mothershipId(MothershipId value) {
-      mothershipId = set(mothershipId, value, "mothershipId");
+      mothershipId = Settings.setOnce(mothershipId, value, "mothershipId");
       return this;
     }
 
     /** Signs the tokens. Required. */
     public Builder keyRing(KeyRing value) {
-      keyRing = set(keyRing, value, "keyRing");
+      keyRing = Settings.setOnce(keyRing, value, "keyRing");
       return this;
     }
 
     /** Records each issued token. Required. */
     public Builder ledger(TokenLedger value) {
-      ledger = set(ledger, value, "ledger");
+      ledger = Settings.setOnce(ledger, value, "ledger");
       return this;
     }
 
     /** Gives {@code iat}. Required. */
     public Builder clock(Clock value) {
-      clock = set(clock, value, "clock");
+      clock = Settings.setOnce(clock, value, "clock");
       return this;
     }
 
     /** The fingerprint of the certificate the Mothership presents now. Required. */
     public Builder fingerprint(Supplier<Fingerprint> value) {
-      fingerprint = set(fingerprint, value, "fingerprint");
+      fingerprint = Settings.setOnce(fingerprint, value, "fingerprint");
       return this;
     }
 
     /** {@code jwt.max_expiry}; default 7d. */
     public Builder maxExpiry(TokenDuration value) {
-      maxExpiry = set(maxExpiry, value, "maxExpiry");
+      maxExpiry = Settings.setOnce(maxExpiry, value, "maxExpiry");
       return this;
     }
 
     /** Randomness for jtis; default a new {@link SecureRandom}. */
     public Builder random(SecureRandom value) {
-      random = set(random, value, "random");
+      random = Settings.setOnce(random, value, "random");
       return this;
     }
 
     /** @throws IllegalStateException naming the first missing setting */
     public JoinTokenIssuer build() {
-      requirePresent(mothershipId, "mothershipId");
-      requirePresent(keyRing, "keyRing");
-      requirePresent(ledger, "ledger");
-      requirePresent(clock, "clock");
-      requirePresent(fingerprint, "fingerprint");
+      Settings.requirePresent(mothershipId, "mothershipId");
+      Settings.requirePresent(keyRing, "keyRing");
+      Settings.requirePresent(ledger, "ledger");
+      Settings.requirePresent(clock, "clock");
+      Settings.requirePresent(fingerprint, "fingerprint");
       return new JoinTokenIssuer(this);
-    }
-  }
-
-  static <T> T set(T current, T value, String name) {
-    if (current != null) {
-      throw new IllegalStateException(name + " was already set");
-    }
-    return Objects.requireNonNull(value, name);
-  }
-
-  static void requirePresent(Object value, String name) {
-    if (value == null) {
-      throw new IllegalStateException(name + " is required");
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.aura.spi.Role;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
 import dev.aura.spi.TokenLedger;
+import dev.aura.token.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,19 +270,19 @@ public final class JoinTokenValidator {
 
     /** The expected {@code iss}. Required. */
     public Builder mothershipId(MothershipId value) {
-      mothershipId = JoinTokenIssuer.set(mothershipId, value, "mothershipId");
+      mothershipId = Settings.setOnce(mothershipId, value, "mothershipId");
       return this;
     }
 
     /** The keys tokens may be signed with, read on every validation (so rotations apply). Required. */
     public Builder keys(Supplier<PublicKeyRing> value) {
-      keys = JoinTokenIssuer.set(keys, value, "keys");
+      keys = Settings.setOnce(keys, value, "keys");
       return this;
     }
 
     /** The clock for exp/iat/nbf and key retirement. Required. */
     public Builder clock(Clock value) {
-      clock = JoinTokenIssuer.set(clock, value, "clock");
+      clock = Settings.setOnce(clock, value, "clock");
       return this;
     }
 
@@ -292,19 +293,19 @@ public final class JoinTokenValidator {
         throw new IllegalArgumentException("clock skew must be between 0s and " + MAX_SKEW.toSeconds()
             + "s, got " + value.toSeconds() + "s");
       }
-      skew = JoinTokenIssuer.set(skew, value, "clockSkew");
+      skew = Settings.setOnce(skew, value, "clockSkew");
       return this;
     }
 
     /** {@code jwt.max_expiry}: the longest lifetime accepted; default 7d. */
     public Builder maxExpiry(TokenDuration value) {
-      maxExpiry = JoinTokenIssuer.set(maxExpiry, value, "maxExpiry");
+      maxExpiry = Settings.setOnce(maxExpiry, value, "maxExpiry");
       return this;
     }
 
     /** The fingerprints a token may pin right now (current certificate, and ones in grace). Required. */
     public Builder acceptedFingerprints(Supplier<Set<Fingerprint>> value) {
-      acceptedFingerprints = JoinTokenIssuer.set(acceptedFingerprints, value, "acceptedFingerprints");
+      acceptedFingerprints = Settings.setOnce(acceptedFingerprints, value, "acceptedFingerprints");
       return this;
     }
 
@@ -313,25 +314,25 @@ public final class JoinTokenValidator {
       if (roles.length == 0) {
         throw new IllegalArgumentException("permit at least one role");
       }
-      permittedRoles = JoinTokenIssuer.set(permittedRoles, EnumSet.of(roles[0], roles), "permitRoles");
+      permittedRoles = Settings.setOnce(permittedRoles, EnumSet.of(roles[0], roles), "permitRoles");
       return this;
     }
 
     /** Consulted on every validation. This or {@link #withoutRevocationCheck()} is required. */
     public Builder revocation(RevocationCheck value) {
-      revocation = JoinTokenIssuer.set(revocation, value, "revocation");
+      revocation = Settings.setOnce(revocation, value, "revocation");
       return this;
     }
 
     /** The explicit decision to validate without any revocation list. */
     public Builder withoutRevocationCheck() {
-      revocation = JoinTokenIssuer.set(revocation, RevocationCheck.none(), "revocation");
+      revocation = Settings.setOnce(revocation, RevocationCheck.none(), "revocation");
       return this;
     }
 
     /** The ledger {@link #admit} consumes uses in. Optional; without it only {@link #verify} works. */
     public Builder ledger(TokenLedger value) {
-      ledger = JoinTokenIssuer.set(ledger, value, "ledger");
+      ledger = Settings.setOnce(ledger, value, "ledger");
       return this;
     }
 
@@ -343,17 +344,14 @@ public final class JoinTokenValidator {
 
     /** @throws IllegalStateException naming the first missing setting */
     public JoinTokenValidator build() {
-      JoinTokenIssuer.requirePresent(mothershipId, "mothershipId");
-      JoinTokenIssuer.requirePresent(keys, "keys");
-      JoinTokenIssuer.requirePresent(clock, "clock");
-      JoinTokenIssuer.requirePresent(acceptedFingerprints, "acceptedFingerprints");
+      Settings.requirePresent(mothershipId, "mothershipId");
+      Settings.requirePresent(keys, "keys");
+      Settings.requirePresent(clock, "clock");
+      Settings.requirePresent(acceptedFingerprints, "acceptedFingerprints");
       if (permittedRoles == null) {
         throw new IllegalStateException("no role is permitted: call permitRoles(...)");
       }
-      if (revocation == null) {
-        throw new IllegalStateException(
-            "no revocation check: call revocation(...) or, deliberately, withoutRevocationCheck()");
-      }
+      Settings.requireRevocationDecision(revocation);
       return new JoinTokenValidator(this);
     }
   }

@@ -8,6 +8,7 @@ import dev.aura.spi.StoredSigningKey.KeyStatus;
 import dev.aura.token.internal.Base64Url;
 import dev.aura.token.internal.JwsKey;
 import dev.aura.token.internal.JwsKeys;
+import dev.aura.token.internal.Settings;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -80,33 +81,29 @@ public final class KeyRing {
 
     /** The store the ring persists to. Required. */
     public Builder store(SigningKeyStore value) {
-      requireUnset(store, "store");
-      store = Objects.requireNonNull(value, "store");
+      store = Settings.setOnce(store, value, "store");
       return this;
     }
 
     /** The clock for creation and retire times. Required. */
     public Builder clock(Clock value) {
-      requireUnset(clock, "clock");
-      clock = Objects.requireNonNull(value, "clock");
+      clock = Settings.setOnce(clock, value, "clock");
       return this;
     }
 
     /** The algorithm of new keys; default {@link SigningAlgorithm#EDDSA}. */
     public Builder algorithm(SigningAlgorithm value) {
-      requireUnset(algorithm, "algorithm");
-      algorithm = Objects.requireNonNull(value, "algorithm");
+      algorithm = Settings.setOnce(algorithm, value, "algorithm");
       return this;
     }
 
     /** How long a retired key keeps verifying; default 24 hours, at least 0, at most 30 days. */
     public Builder rotationGrace(Duration value) {
-      requireUnset(grace, "rotationGrace");
       Objects.requireNonNull(value, "rotationGrace");
       if (value.isNegative() || value.compareTo(Duration.ofDays(30)) > 0) {
         throw new IllegalArgumentException("key_rotation_grace must be between 0 and 30d, got " + value);
       }
-      grace = value;
+      grace = Settings.setOnce(grace, value, "rotationGrace");
       return this;
     }
 
@@ -118,8 +115,7 @@ public final class KeyRing {
 
     /** The randomness for key generation; default a new {@link SecureRandom}. */
     public Builder random(SecureRandom value) {
-      requireUnset(random, "random");
-      random = Objects.requireNonNull(value, "random");
+      random = Settings.setOnce(random, value, "random");
       return this;
     }
 
@@ -151,12 +147,6 @@ public final class KeyRing {
       ring.load();
       return ring;
     }
-
-    private static void requireUnset(Object current, String name) {
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set");
-      }
-    }
   }
 
   private synchronized void load() throws StoreException {
@@ -169,14 +159,7 @@ public final class KeyRing {
       LOG.info("generated the first signing key kid={} alg={}", first.stored().kid(), algorithm);
       return;
     }
-    List<Slot> slots = new ArrayList<>();
-    for (StoredSigningKey s : stored) {
-      String jwk = s.privateJwkIfAny()
-          .map(secret -> new String(secret.revealCopy(), StandardCharsets.UTF_8))
-          .orElse(s.publicJwk());
-      slots.add(new Slot(s, JwsKeys.fromJwk(s.algorithm(), jwk)));
-    }
-    install(slots);
+    install(slotsOf(stored));
     if (!state.primary().key().alg().equals(algorithm.jwsName())) {
       LOG.info("configured algorithm {} differs from the primary key's {}: rotating", algorithm,
           state.primary().key().alg());
@@ -190,15 +173,20 @@ public final class KeyRing {
    * @throws StoreException if the store failed; the ring in memory is unchanged
    */
   public synchronized void reload() throws StoreException {
+    List<StoredSigningKey> stored = store.loadAll();
+    if (!stored.isEmpty()) {
+      install(slotsOf(stored));
+    }
+  }
+
+  private static List<Slot> slotsOf(List<StoredSigningKey> stored) {
     List<Slot> slots = new ArrayList<>();
-    for (StoredSigningKey s : store.loadAll()) {
+    for (StoredSigningKey s : stored) {
       String jwk = s.privateJwkIfAny()
           .map(secret -> new String(secret.revealCopy(), StandardCharsets.UTF_8)).orElse(s.publicJwk());
       slots.add(new Slot(s, JwsKeys.fromJwk(s.algorithm(), jwk)));
     }
-    if (!slots.isEmpty()) {
-      install(slots);
-    }
+    return slots;
   }
 
   private void install(List<Slot> slots) {

@@ -8,6 +8,7 @@ import dev.aura.spi.Role;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
 import dev.aura.token.internal.Ulid;
+import dev.aura.token.internal.Settings;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,25 +181,25 @@ public final class RefreshCredentials {
 
     /** The issuer. Required. */
     public Builder mothershipId(MothershipId value) {
-      mothershipId = JoinTokenIssuer.set(mothershipId, value, "mothershipId");
+      mothershipId = Settings.setOnce(mothershipId, value, "mothershipId");
       return this;
     }
 
     /** Signs and verifies credentials. Required. */
     public Builder keyRing(KeyRing value) {
-      keyRing = JoinTokenIssuer.set(keyRing, value, "keyRing");
+      keyRing = Settings.setOnce(keyRing, value, "keyRing");
       return this;
     }
 
     /** Keeps ids and hashes. Required. */
     public Builder store(RefreshCredentialStore value) {
-      store = JoinTokenIssuer.set(store, value, "store");
+      store = Settings.setOnce(store, value, "store");
       return this;
     }
 
     /** Required. */
     public Builder clock(Clock value) {
-      clock = JoinTokenIssuer.set(clock, value, "clock");
+      clock = Settings.setOnce(clock, value, "clock");
       return this;
     }
 
@@ -207,32 +208,29 @@ public final class RefreshCredentials {
       if (value.compareTo(Duration.ofHours(1)) < 0 || value.compareTo(Duration.ofDays(90)) > 0) {
         throw new IllegalArgumentException("refresh rotation period must be between 1h and 90d, got " + value);
       }
-      rotation = JoinTokenIssuer.set(rotation, value, "rotationPeriod");
+      rotation = Settings.setOnce(rotation, value, "rotationPeriod");
       return this;
     }
 
     /** Consulted on every authentication. This or {@link #withoutRevocationCheck()} is required. */
     public Builder revocation(RevocationCheck value) {
-      revocation = JoinTokenIssuer.set(revocation, value, "revocation");
+      revocation = Settings.setOnce(revocation, value, "revocation");
       return this;
     }
 
     /** The explicit decision to authenticate without any revocation list. */
     public Builder withoutRevocationCheck() {
-      revocation = JoinTokenIssuer.set(revocation, RevocationCheck.none(), "revocation");
+      revocation = Settings.setOnce(revocation, RevocationCheck.none(), "revocation");
       return this;
     }
 
     /** @throws IllegalStateException naming the first missing setting */
     public RefreshCredentials build() {
-      JoinTokenIssuer.requirePresent(mothershipId, "mothershipId");
-      JoinTokenIssuer.requirePresent(keyRing, "keyRing");
-      JoinTokenIssuer.requirePresent(store, "store");
-      JoinTokenIssuer.requirePresent(clock, "clock");
-      if (revocation == null) {
-        throw new IllegalStateException(
-            "no revocation check: call revocation(...) or, deliberately, withoutRevocationCheck()");
-      }
+      Settings.requirePresent(mothershipId, "mothershipId");
+      Settings.requirePresent(keyRing, "keyRing");
+      Settings.requirePresent(store, "store");
+      Settings.requirePresent(clock, "clock");
+      Settings.requireRevocationDecision(revocation);
       return new RefreshCredentials(this);
     }
   }

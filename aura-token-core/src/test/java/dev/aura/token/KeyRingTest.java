@@ -117,6 +117,15 @@ class KeyRingTest {
   }
 
   @Test
+  void keyIds_areRfc7638Thumbprints_forEveryAlgorithm() throws Exception {
+    for (Harness h : new Harness[] {Harness.ed25519(), Harness.es256(), Harness.rs256()}) {
+      com.nimbusds.jose.jwk.JWK published = com.nimbusds.jose.jwk.JWKSet.parse(h.ring.publicKeys().toJwkSetJson())
+          .getKeys().get(0);
+      assertThat(published.computeThumbprint().toString()).isEqualTo(h.ring.primaryKid());
+    }
+  }
+
+  @Test
   void publishedJwkSet_roundTripsWithRetireTimes_andVerifiesOnAPeer() throws Exception {
     Harness h = Harness.ed25519();
     String token = h.issue().token();
