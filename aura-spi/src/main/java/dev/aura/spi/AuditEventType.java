@@ -19,7 +19,9 @@ public enum AuditEventType {
   /** The signing key was rotated. */
   KEY_ROTATION("key_rotation"),
   /** The TLS certificate was rotated. */
-  TLS_ROTATION("tls_rotation");
+  TLS_ROTATION("tls_rotation"),
+  /** A peer's push to a workspace was refused (a read-only role, a workspace it may not use). */
+  PUSH_REFUSED("push_refused");
 
   private final String wireName;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A {@link PeerStore} in memory. Thread-safe; {@link #save} replaces by id (last writer wins) and
- * {@link #list} is ordered by id. Given a feed, it publishes {@code StoreChange(PEERS, 0)} after each save.
+ * {@link #list} is ordered by id. Records are immutable, so every field, workspaces included, is kept as saved. Given a feed, it publishes {@code StoreChange(PEERS, 0)} after each save.
  *
  * <pre>{@code
  * InMemoryPeerStore peers = new InMemoryPeerStore();

@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Claims, as in the product's token anatomy: {@code iss, sub, aud ("aura-peer"), iat, exp, jti, role,
- * one_shot, tls_fingerprint}, plus {@code uses} on a multi-use token. Header: {@code alg, typ, kid}.
+ * one_shot, tls_fingerprint}, plus {@code uses} on a multi-use token and {@code workspaces} (the names, sorted)
+ * on a token restricted to workspaces. Header: {@code alg, typ, kid}.
  * Thread-safe.
  */
 public final class JoinTokenIssuer {
@@ -100,6 +101,11 @@ public final class JoinTokenIssuer {
       claims.put("uses", (long) request.uses());
     }
     claims.put("tls_fingerprint", pinned.toString());
+    if (!request.workspaces().isEmpty()) {
+      List<String> names = new ArrayList<>();
+      request.workspaces().forEach(w -> names.add(w.value()));
+      claims.put("workspaces", names);
+    }
     String token = TypedJws.sign(keyRing, TokenType.JOIN, claims);
 
     LedgerEntry entry = LedgerEntry.issued(jti, request.subject(), request.role(), iat, exp, request.uses(),

@@ -8,11 +8,14 @@ import dev.aura.spi.Role;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
 import dev.aura.spi.TokenLedger;
+import dev.aura.spi.WorkspaceName;
 import dev.aura.token.internal.Settings;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +45,10 @@ import java.util.function.Supplier;
  *   <li>strict pre-parse, algorithm bound to {@code kid}, exact-length signature, {@code typ}: see
  *       {@link TypedJws#verify};
  *   <li>claims (RFC 7519 section 4.1): all of {@code iss sub aud iat exp jti role one_shot tls_fingerprint}
- *       present with the right JSON types; {@code aud} is {@code aura-peer}; {@code iss} is this Mothership;
+ *       present with the right JSON types, and the payload is UTF-8 without a byte order mark (RFC 8259
+ *       section 8.1); {@code sub} neither blank nor holding a control character; {@code workspaces}, if
+ *       present, a non-empty array of at most 32 distinct workspace names; {@code aud} is {@code aura-peer};
+ *       {@code iss} is this Mothership;
  *       {@code exp} has not passed — expired once {@code now >= exp + skew}; {@code iat} and {@code nbf} are
  *       not after {@code now + skew}; {@code exp - iat} is at most {@code jwt.max_expiry};
  *   <li>{@code tls_fingerprint} is one the caller accepts now (the current certificate or one in grace);
@@ -183,7 +189,7 @@ public final class JoinTokenValidator {
   private VerifiedJoinToken checkClaims(VerifiedJws jws, Instant now) throws TokenRejectedException {
     Claims c = jws.claims();
     String iss = c.string("iss");
-    String sub = c.string("sub");
+    String sub = c.subject("sub");
     String aud = c.string("aud");
     Instant iat = c.numericDate("iat");
     Instant exp = c.numericDate("exp");
@@ -193,9 +199,7 @@ public final class JoinTokenValidator {
     boolean oneShot = c.bool("one_shot");
     Optional<Long> uses = c.optionalInteger("uses");
     Fingerprint fingerprint = parse("tls_fingerprint", () -> Fingerprint.parse(c.string("tls_fingerprint")));
-    if (sub.isEmpty()) {
-      throw new TokenRejectedException(RejectionReason.MALFORMED, "claim 'sub' is empty");
-    }
+    Set<WorkspaceName> workspaces = workspaces(c);
     if (oneShot && uses.isPresent()) {
       throw new TokenRejectedException(RejectionReason.MALFORMED, "a one-shot token cannot carry 'uses'");
     }
@@ -234,7 +238,42 @@ public final class JoinTokenValidator {
           + TokenDuration.of(lifetime) + ", jwt.max_expiry is " + TokenDuration.of(maxExpiry));
     }
     return new VerifiedJoinToken(jti, sub, role, mothershipId, iat, exp, oneShot ? 1 : uses.get().intValue(),
-        fingerprint, jws.kid(), false);
+        fingerprint, jws.kid(), workspaces, false);
+  }
+
+  /**
+   * The optional {@code workspaces} claim (a private claim, RFC 7519 section 4.3): absent means every
+   * workspace; present, a non-empty array of at most {@value JoinTokenRequest#MAX_WORKSPACES} distinct
+   * workspace names.
+   */
+  private static Set<WorkspaceName> workspaces(Claims c) throws TokenRejectedException {
+    Optional<List<?>> claim = c.optionalArray("workspaces");
+    if (claim.isEmpty()) {
+      return Set.of();
+    }
+    List<?> entries = claim.get();
+    if (entries.isEmpty()) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED,
+          "claim 'workspaces' is an empty array (a token for every workspace omits the claim)");
+    }
+    if (entries.size() > JoinTokenRequest.MAX_WORKSPACES) {
+      throw new TokenRejectedException(RejectionReason.MALFORMED, "claim 'workspaces' names " + entries.size()
+          + " workspaces, at most " + JoinTokenRequest.MAX_WORKSPACES);
+    }
+    Set<WorkspaceName> names = new LinkedHashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Object entry = entries.get(i);
+      if (!(entry instanceof String text)) {
+        throw new TokenRejectedException(RejectionReason.MALFORMED, "claim 'workspaces' entry " + (i + 1)
+            + " must be a string, found " + Claims.kindOf(entry));
+      }
+      WorkspaceName name = parse("workspaces", () -> WorkspaceName.parse(text));
+      if (!names.add(name)) {
+        throw new TokenRejectedException(RejectionReason.MALFORMED,
+            "claim 'workspaces' names '" + name + "' twice");
+      }
+    }
+    return JoinTokenRequest.sortedWorkspaces(names);
   }
 
   private interface ClaimParser<T> {

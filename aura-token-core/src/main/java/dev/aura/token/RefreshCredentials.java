@@ -106,7 +106,7 @@ public final class RefreshCredentials {
       throw new TokenRejectedException(RejectionReason.MALFORMED, e.getMessage());
     }
     String id = c.string("jti");
-    String subject = c.string("subject");
+    String subject = c.subject("subject");
     Instant joinedAt = c.numericDate("joined_at");
     Instant iat = c.numericDate("iat");
     Instant exp = c.numericDate("exp");

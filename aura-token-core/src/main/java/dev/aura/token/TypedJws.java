@@ -22,7 +22,8 @@ import java.util.Set;
  *       signature has exactly the algorithm's length and verifies; else
  *       {@link RejectionReason#INVALID_SIGNATURE};
  *   <li>{@code typ} is the expected type (RFC 8725 section 3.11); else {@link RejectionReason#WRONG_TYPE};
- *   <li>only then is the payload parsed, as duplicate-key-strict JSON; else {@link RejectionReason#MALFORMED}.
+ *   <li>only then is the payload parsed, as duplicate-key-strict JSON in strict UTF-8 without a byte order
+ *       mark (RFC 8259 section 8.1; the header is held to the same); else {@link RejectionReason#MALFORMED}.
  * </ol>
  *
  * <pre>{@code

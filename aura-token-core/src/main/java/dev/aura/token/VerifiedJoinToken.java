@@ -4,7 +4,9 @@ import dev.aura.spi.Fingerprint;
 import dev.aura.spi.Jti;
 import dev.aura.spi.MothershipId;
 import dev.aura.spi.Role;
+import dev.aura.spi.WorkspaceName;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * A join token that passed every check of a {@link JoinTokenValidator}. Only the validator creates one, so
@@ -20,10 +22,12 @@ public final class VerifiedJoinToken {
   private final int uses;
   private final Fingerprint fingerprint;
   private final String kid;
+  private final Set<WorkspaceName> workspaces;
   private final boolean consumed;
 
   VerifiedJoinToken(Jti jti, String subject, Role role, MothershipId issuer, Instant issuedAt,
-      Instant expiresAt, int uses, Fingerprint fingerprint, String kid, boolean consumed) {
+      Instant expiresAt, int uses, Fingerprint fingerprint, String kid, Set<WorkspaceName> workspaces,
+      boolean consumed) {
     this.jti = jti;
     this.subject = subject;
     this.role = role;
@@ -33,11 +37,13 @@ public final class VerifiedJoinToken {
     this.uses = uses;
     this.fingerprint = fingerprint;
     this.kid = kid;
+    this.workspaces = workspaces;
     this.consumed = consumed;
   }
 
   VerifiedJoinToken asConsumed() {
-    return new VerifiedJoinToken(jti, subject, role, issuer, issuedAt, expiresAt, uses, fingerprint, kid, true);
+    return new VerifiedJoinToken(jti, subject, role, issuer, issuedAt, expiresAt, uses, fingerprint, kid, workspaces,
+        true);
   }
 
   /** @return the token's id */
@@ -90,6 +96,14 @@ public final class VerifiedJoinToken {
     return kid;
   }
 
+  /**
+   * @return the {@code workspaces} claim: the workspaces a peer joining with this token may use, in name
+   *     order; empty means every workspace (the claim was absent). Unmodifiable
+   */
+  public Set<WorkspaceName> workspaces() {
+    return workspaces;
+  }
+
   /** @return whether a use was consumed in the ledger ({@link JoinTokenValidator#admit}) */
   public boolean consumed() {
     return consumed;
@@ -98,6 +112,7 @@ public final class VerifiedJoinToken {
   @Override
   public String toString() {
     return "VerifiedJoinToken[jti=" + jti + ", subject=" + subject + ", role=" + role + ", expiresAt="
-        + expiresAt + ", uses=" + uses + ", consumed=" + consumed + "]";
+        + expiresAt + ", uses=" + uses + (workspaces.isEmpty() ? "" : ", workspaces=" + workspaces)
+        + ", consumed=" + consumed + "]";
   }
 }

@@ -88,7 +88,7 @@ class KnownAnswerTest {
     ECKey jwk = ECKey.parse("{\"kty\":\"EC\",\"crv\":\"P-256\","
         + "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
         + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\","
-        + "\"d\":\"jpsQnnGQmL-YBIffH1136cLCEQ2ymNvFnqzmb7N2xrA\"}");
+        + "\"d\":\"jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI\"}");
     String input = "eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFt"
         + "cGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
     byte[] sig = java.util.Base64.getUrlDecoder().decode(

@@ -92,14 +92,14 @@ class BadDatabaseTest {
     String before = sha256(db);
 
     assertRefused(() -> JdbcStores.open("sqlite:" + db), Reason.NEWER_SCHEMA,
-        "is at schema version 2, this version of Aura knows up to 1", "Nothing was changed");
+        "is at schema version 3, this version of Aura knows up to 2", "Nothing was changed");
     assertThat(sha256(db)).isEqualTo(before);
   }
 
   private static String futureMigrationRow() {
     return "INSERT INTO aura_schema_history (installed_rank, version, description, type, script, checksum,"
-        + " installed_by, installed_on, execution_time, success) SELECT installed_rank + 1, '2', 'future',"
-        + " type, 'V2__future.sql', checksum, installed_by, installed_on, execution_time, success"
+        + " installed_by, installed_on, execution_time, success) SELECT installed_rank + 2, '3', 'future',"
+        + " type, 'V3__future.sql', checksum, installed_by, installed_on, execution_time, success"
         + " FROM aura_schema_history WHERE version = '1'";
   }
 
@@ -165,7 +165,7 @@ class BadDatabaseTest {
       }
 
       assertRefused(() -> JdbcStores.open(schema.url()), Reason.NEWER_SCHEMA,
-          "is at schema version 2, this version of Aura knows up to 1");
+          "is at schema version 3, this version of Aura knows up to 2");
     }
   }
 }

@@ -15,11 +15,15 @@ import dev.aura.spi.AuditQuery;
 import dev.aura.spi.AuditVerification;
 import dev.aura.spi.ConsumeOutcome;
 import dev.aura.spi.Jti;
+import dev.aura.spi.PeerId;
+import dev.aura.spi.PeerRecord;
+import dev.aura.spi.Role;
 import dev.aura.spi.RevocationEntry;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
 import dev.aura.spi.StoredSigningKey;
 import dev.aura.spi.TokenLedger;
+import dev.aura.spi.WorkspaceName;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -403,6 +407,72 @@ abstract class StoreBehaviourTest {
         applied.put(rs.getString(1), rs.getBoolean(2));
       }
     }
-    assertThat(applied).containsExactly(Map.entry("1", true));
+    assertThat(applied).containsOnly(Map.entry("1", true), Map.entry("2", true));
+  }
+
+  // ---- schema version 2: peer workspaces ---------------------------------------------------------------
+
+  private List<String> column(String query) throws Exception {
+    List<String> values = new ArrayList<>();
+    try (Connection c = backend.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+    }
+    return values;
+  }
+
+  private static PeerRecord peer(String id, String... addresses) {
+    return new PeerRecord(PeerId.parse(id), "carol@contractor.com", Role.MEMBER, jti(7), T0, T0.plusSeconds(5),
+        List.of(addresses));
+  }
+
+  @Test
+  void open_onAVersion1Database_migratesInPlace_keepingEveryRow_andItsPeersMayUseEveryWorkspace()
+      throws Exception {
+    JdbcStores stores = open();
+    PeerRecord savedByVersion1 = peer("peer_0000000a", "10.0.1.42:7000");
+    stores.peerStore().save(savedByVersion1);
+    stores.tokenLedger().record(token(jti(1), 2));
+    stores.close();
+    // Take the database back to exactly what version 1 left: V2's column and its history row removed.
+    sql("ALTER TABLE peers DROP COLUMN workspaces", "DELETE FROM aura_schema_history WHERE version = '2'");
+    sql("INSERT INTO peers (peer_id, subject, role, joined_with, joined_at_s, joined_at_n, last_seen_s,"
+        + " last_seen_n) VALUES ('peer_0000000b', 'dave@acme.com', 'admin', '" + jti(8).value() + "', "
+        + T0.getEpochSecond() + ", 0, " + T0.getEpochSecond() + ", 0)");
+    assertThat(column("SELECT version FROM aura_schema_history WHERE version IS NOT NULL")).containsExactly("1");
+
+    JdbcStores migrated = open();
+
+    assertThat(column("SELECT version FROM aura_schema_history WHERE version IS NOT NULL"))
+        .containsExactlyInAnyOrder("1", "2");
+    assertThat(migrated.peerStore().find(savedByVersion1.id())).contains(savedByVersion1);
+    PeerRecord insertedByVersion1 = migrated.peerStore().find(PeerId.parse("peer_0000000b")).orElseThrow();
+    assertThat(insertedByVersion1.subject()).isEqualTo("dave@acme.com");
+    assertThat(insertedByVersion1.workspaces()).isEmpty();
+    assertThat(migrated.tokenLedger().find(jti(1))).isPresent();
+    PeerRecord restricted = savedByVersion1.withWorkspaces(Set.of(WorkspaceName.parse("widget")));
+    migrated.peerStore().save(restricted);
+    assertThat(migrated.peerStore().find(restricted.id())).contains(restricted);
+  }
+
+  @Test
+  void reopen_keepsPeerWorkspaces() throws Exception {
+    JdbcStores stores = open();
+    PeerRecord restricted = peer("peer_0000000a").withWorkspaces(Set.of(WorkspaceName.parse("widget")));
+    stores.peerStore().save(restricted);
+    stores.close();
+
+    assertThat(open().peerStore().find(restricted.id())).contains(restricted);
+  }
+
+  @Test
+  void peerWorkspacesColumn_holdsTheSortedNamesJoinedWithCommas_orNullForEveryWorkspace() throws Exception {
+    JdbcStores stores = open();
+    stores.peerStore().save(peer("peer_0000000a").withWorkspaces(
+        Set.of(WorkspaceName.parse("widget"), WorkspaceName.parse("api"))));
+    stores.peerStore().save(peer("peer_0000000b"));
+
+    assertThat(column("SELECT workspaces FROM peers ORDER BY peer_id")).containsExactly("api,widget", null);
   }
 }

@@ -10,7 +10,9 @@ import dev.aura.spi.PeerId;
 import dev.aura.spi.PeerRecord;
 import dev.aura.spi.PeerStore;
 import dev.aura.spi.Role;
+import dev.aura.spi.WorkspaceName;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>Covers: {@code find} and {@code list} empty-not-null; every field round-trips (announced addresses in
- * order, an empty address list stays empty); {@code list} ordered by id whatever the save order;
+ * order, an empty address list stays empty, workspaces in name order, no workspaces stays "every workspace"); {@code list} ordered by id whatever the save order;
  * {@code save} replaces by id; results not changed by later saves; null arguments; and concurrent saves:
  * distinct peers are all kept, and racing saves of one peer leave exactly one writer's record whole.
  */
@@ -62,6 +64,60 @@ public abstract class PeerStoreContractTest extends StoreContract<PeerStore> {
       assertThat(found.announcedAddresses()).isNotNull().isEmpty();
       assertThat(found).isEqualTo(peer);
     });
+  }
+
+  @Test
+  void save_peerRestrictedToWorkspaces_roundTripsTheNamesInNameOrder() throws Exception {
+    PeerRecord peer = peer(peerId(), T0, "10.0.1.42:7000").withWorkspaces(Set.of(WorkspaceName.parse("widget"),
+        WorkspaceName.parse("api"), WorkspaceName.parse("a.b_c-9")));
+
+    store.save(peer);
+
+    assertThat(store.find(peer.id())).get().satisfies(found -> {
+      assertThat(found.workspaces()).extracting(WorkspaceName::value).containsExactly("a.b_c-9", "api", "widget");
+      assertThat(found).isEqualTo(peer);
+    });
+    assertThat(store.list()).containsExactly(peer);
+  }
+
+  @Test
+  void save_peerWithoutWorkspaces_keepsAnEmptySetMeaningEveryWorkspace() throws Exception {
+    PeerRecord peer = peer(peerId(), T0);
+
+    store.save(peer);
+
+    assertThat(store.find(peer.id())).get().satisfies(found -> {
+      assertThat(found.workspaces()).isNotNull().isEmpty();
+      assertThat(found).isEqualTo(peer);
+    });
+  }
+
+  @Test
+  void save_withWorkspacesChangedOrLifted_replacesThem_andLastSeenUpdatesKeepThem() throws Exception {
+    PeerRecord peer = peer(peerId(), T0).withWorkspaces(Set.of(WorkspaceName.parse("widget")));
+    store.save(peer);
+
+    store.save(peer.seenAt(T0.plusSeconds(30)));
+    assertThat(store.find(peer.id()).orElseThrow().workspaces()).containsExactly(WorkspaceName.parse("widget"));
+
+    store.save(peer.withWorkspaces(Set.of(WorkspaceName.parse("api"))));
+    assertThat(store.find(peer.id()).orElseThrow().workspaces()).containsExactly(WorkspaceName.parse("api"));
+
+    store.save(peer.withWorkspaces(Set.of()));
+    assertThat(store.find(peer.id()).orElseThrow().workspaces()).isEmpty();
+  }
+
+  @Test
+  void save_thirtyTwoWorkspacesOfTheLongestName_roundTrip() throws Exception {
+    Set<WorkspaceName> names = new java.util.HashSet<>();
+    for (int i = 0; i < 32; i++) {
+      names.add(WorkspaceName.parse(String.format("%02d", i) + "w".repeat(62)));
+    }
+    PeerRecord peer = peer(peerId(), T0).withWorkspaces(names);
+
+    store.save(peer);
+
+    assertThat(store.find(peer.id())).contains(peer);
   }
 
   @Test

@@ -22,8 +22,10 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * ES256 (ECDSA P-256, SHA-256, JOSE R||S encoding) on BouncyCastle's low-level ECDSA with its optimised P-256
- * curve. Signing is deterministic (RFC 6979). r and s must lie in [1, n-1].
+ * ES256 (ECDSA P-256, SHA-256, JOSE R||S encoding, RFC 7518 section 3.4) on BouncyCastle's low-level ECDSA
+ * with its optimised P-256 curve. Signing is deterministic (RFC 6979). A signature is exactly 64 bytes and r
+ * and s must lie in [1, n-1]. The one ES256 implementation: the key ring and the public
+ * {@code Es256Verifier}/{@code Es256Signer} both run on it.
  */
 public final class Es256Key implements JwsKey {
   private static final X9ECParameters CURVE = CustomNamedCurves.getByName("secp256r1");
@@ -45,8 +47,18 @@ public final class Es256Key implements JwsKey {
       throw new IllegalArgumentException("P-256 public key is not a valid point");
     }
     this.publicKey = new ECPublicKeyParameters(q, DOMAIN);
-    this.privateKey = jwk.getD() == null ? null
-        : new ECPrivateKeyParameters(jwk.getD().decodeToBigInteger(), DOMAIN);
+    if (jwk.getD() == null) {
+      this.privateKey = null;
+    } else {
+      BigInteger d = jwk.getD().decodeToBigInteger();
+      if (d.signum() <= 0 || d.compareTo(DOMAIN.getN()) >= 0) {
+        throw new IllegalArgumentException("P-256 private key is out of range [1, n-1]");
+      }
+      if (!DOMAIN.getG().multiply(d).normalize().equals(q.normalize())) {
+        throw new IllegalArgumentException("P-256 private key does not match its public key (x, y)");
+      }
+      this.privateKey = new ECPrivateKeyParameters(d, DOMAIN);
+    }
     this.jwk = jwk;
   }
 

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +45,25 @@ public final class StrictJson {
     }
   }
 
-  /** Parses one JSON object. */
+  /**
+   * Parses one JSON object from UTF-8 bytes. RFC 8259 section 8.1: the text is UTF-8 and carries no byte
+   * order mark. The bytes are decoded strictly here, so Jackson never guesses an encoding (it would read
+   * UTF-16 or UTF-32, and skip a BOM).
+   */
   public static Map<String, Object> parseObject(byte[] json) throws JsonRejected {
-    try (JsonParser parser = FACTORY.createParser(json)) {
+    if (json.length >= 3 && (json[0] & 0xff) == 0xef && (json[1] & 0xff) == 0xbb && (json[2] & 0xff) == 0xbf) {
+      throw new JsonRejected("starts with a UTF-8 byte order mark (RFC 8259 section 8.1 forbids one)");
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(json)).toString();
+    } catch (CharacterCodingException e) {
+      throw new JsonRejected("is not valid UTF-8");
+    }
+    try (JsonParser parser = FACTORY.createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonRejected("is not a JSON object");
       }

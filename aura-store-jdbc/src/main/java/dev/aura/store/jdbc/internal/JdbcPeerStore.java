@@ -7,21 +7,27 @@ import dev.aura.spi.PeerStore;
 import dev.aura.spi.Role;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreException;
+import dev.aura.spi.WorkspaceName;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * {@link PeerStore} over JDBC: a peer row plus its announced addresses, replaced together in one
  * transaction (last writer wins) and read back with one statement, so a reader never sees half a save.
+ * The workspaces a peer may use are one column (schema version 2): the names sorted and joined with
+ * {@code ','}, or NULL for every workspace.
  */
 public final class JdbcPeerStore implements PeerStore {
   private static final String SELECT = "SELECT p.peer_id, p.subject, p.role, p.joined_with, p.joined_at_s,"
-      + " p.joined_at_n, p.last_seen_s, p.last_seen_n, a.address FROM peers p"
+      + " p.joined_at_n, p.last_seen_s, p.last_seen_n, p.workspaces, a.address FROM peers p"
       + " LEFT JOIN peer_addresses a ON a.peer_id = p.peer_id";
 
   private final Database db;
@@ -37,17 +43,18 @@ public final class JdbcPeerStore implements PeerStore {
     Objects.requireNonNull(peer, "peer");
     db.write("saving peer " + peer.id(), c -> {
       try (PreparedStatement s = c.prepareStatement("INSERT INTO peers (peer_id, subject, role, joined_with,"
-          + " joined_at_s, joined_at_n, last_seen_s, last_seen_n) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + " joined_at_s, joined_at_n, last_seen_s, last_seen_n, workspaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT (peer_id) DO UPDATE SET subject = excluded.subject, role = excluded.role,"
           + " joined_with = excluded.joined_with, joined_at_s = excluded.joined_at_s,"
           + " joined_at_n = excluded.joined_at_n, last_seen_s = excluded.last_seen_s,"
-          + " last_seen_n = excluded.last_seen_n")) {
+          + " last_seen_n = excluded.last_seen_n, workspaces = excluded.workspaces")) {
         s.setString(1, peer.id().value());
         s.setString(2, peer.subject());
         s.setString(3, peer.role().wireName());
         s.setString(4, peer.joinedWith().value());
         Instants.bind(s, 5, peer.joinedAt());
         Instants.bind(s, 7, peer.lastSeen());
+        s.setString(9, writeWorkspaces(peer.workspaces()));
         s.executeUpdate();
       }
       try (PreparedStatement s = c.prepareStatement("DELETE FROM peer_addresses WHERE peer_id = ?")) {
@@ -108,7 +115,7 @@ public final class JdbcPeerStore implements PeerStore {
           addresses = new ArrayList<>();
           base = new PeerRecord(PeerId.parse(id), rs.getString("subject"), Role.parse(rs.getString("role")),
               Jti.parse(rs.getString("joined_with")), Instants.read(rs, "joined_at"),
-              Instants.read(rs, "last_seen"), List.of());
+              Instants.read(rs, "last_seen"), List.of(), readWorkspaces(rs.getString("workspaces")));
         }
         String address = rs.getString("address");
         if (address != null) {
@@ -124,6 +131,28 @@ public final class JdbcPeerStore implements PeerStore {
 
   private static PeerRecord withAddresses(PeerRecord base, List<String> addresses) {
     return new PeerRecord(base.id(), base.subject(), base.role(), base.joinedWith(), base.joinedAt(),
-        base.lastSeen(), addresses);
+        base.lastSeen(), addresses, base.workspaces());
+  }
+
+  /** @return the names joined with ',' in the record's (name) order, or null for every workspace */
+  static String writeWorkspaces(Set<WorkspaceName> workspaces) {
+    if (workspaces.isEmpty()) {
+      return null;
+    }
+    StringJoiner joined = new StringJoiner(",");
+    workspaces.forEach(w -> joined.add(w.value()));
+    return joined.toString();
+  }
+
+  /** @return the workspaces of a column value; NULL (a version 1 row) or empty means every workspace */
+  static Set<WorkspaceName> readWorkspaces(String column) {
+    if (column == null || column.isEmpty()) {
+      return Set.of();
+    }
+    Set<WorkspaceName> names = new LinkedHashSet<>();
+    for (String name : column.split(",", -1)) {
+      names.add(WorkspaceName.parse(name));
+    }
+    return names;
   }
 }

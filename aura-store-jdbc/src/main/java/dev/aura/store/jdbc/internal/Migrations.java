@@ -43,10 +43,10 @@ import org.flywaydb.core.api.resource.LoadableResource;
  */
 final class Migrations {
   /** The schema version this build writes; the highest {@code V<n>__} file below. */
-  static final int LATEST_VERSION = 1;
+  static final int LATEST_VERSION = 2;
   static final String HISTORY_TABLE = "aura_schema_history";
   private static final String LOCATION = "aura-migrations/";
-  private static final List<String> FILES = List.of("V1__initial_schema.sql");
+  private static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__peer_workspaces.sql");
 
   private Migrations() {}
 
