@@ -9,6 +9,9 @@ module dev.aura.sync {
   requires java.sql;
   requires org.slf4j;
   requires org.eclipse.jgit;
+  // The Mothership's event log. Flyway has no stable module name: an automatic module named after its jar.
+  requires flyway.core;
+  requires com.zaxxer.hikari;
 
   exports dev.aura.sync;
 }

@@ -21,7 +21,9 @@ public enum AuditEventType {
   /** The TLS certificate was rotated. */
   TLS_ROTATION("tls_rotation"),
   /** A peer's push to a workspace was refused (a read-only role, a workspace it may not use). */
-  PUSH_REFUSED("push_refused");
+  PUSH_REFUSED("push_refused"),
+  /** An operator changed the workspaces a peer may use. */
+  PEER_WORKSPACES("peer_workspaces");
 
   private final String wireName;
 

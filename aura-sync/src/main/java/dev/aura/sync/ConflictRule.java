@@ -83,10 +83,32 @@ public final class ConflictRule {
     String tag = ".sync-conflict-" + STAMP.format(change.authoredAt()) + "-" + author.value()
         + (n > 1 ? "-" + n : "");
     String copy = stem + tag + ext;
-    if (copy.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > SyncPath.MAX_SEGMENT_BYTES) {
-      copy = stem.substring(0, Math.min(stem.length(), 100)) + tag + ext.substring(0, Math.min(ext.length(), 20));
+    if (utf8Length(copy) > SyncPath.MAX_SEGMENT_BYTES) {
+      String shortExt = truncate(ext, 20, 20);
+      int stemBudget = SyncPath.MAX_SEGMENT_BYTES - utf8Length(tag) - utf8Length(shortExt);
+      copy = truncate(stem, 100, stemBudget) + tag + shortExt;
     }
     return path.withFileName(copy);
+  }
+
+  private static int utf8Length(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
+  /** The longest prefix of at most {@code maxChars} chars and {@code maxBytes} UTF-8 bytes, whole code points. */
+  private static String truncate(String s, int maxChars, int maxBytes) {
+    int end = 0;
+    int bytes = 0;
+    while (end < s.length()) {
+      int cp = s.codePointAt(end);
+      int next = end + Character.charCount(cp);
+      bytes += utf8Length(new String(Character.toChars(cp)));
+      if (next > maxChars || bytes > maxBytes) {
+        break;
+      }
+      end = next;
+    }
+    return s.substring(0, end);
   }
 
   /** @return whether a file name is a conflict copy's */
