@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code aura}: the root command. */
 @Command(name = "aura", mixinStandardHelpOptions = true, versionProvider = AuraCommand.Version.class,
     description = "Aura: join a Mothership with signed join tokens, pin its certificate, and run one.",
-    subcommands = {MothershipCommand.class, DoctorCommand.class, AuraCommand.Completion.class},
+    subcommands = {MothershipCommand.class, SyncCommand.class, WalCommand.class, DoctorCommand.class,
+        AuraCommand.Completion.class},
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage error, 3 not running (status).",
         "Environment: AURA_HOME (default ~/.aura) holds a peer's state; the Mothership's data directory is"
             + " $AURA_HOME/mothership unless --data-dir says otherwise."})

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code aura mothership peer revoke|unrevoke|kick}. */
 @Command(name = "peer", mixinStandardHelpOptions = true, description = "Revoke, un-revoke or disconnect peers.",
-    subcommands = {PeerCommand.Revoke.class, PeerCommand.Unrevoke.class, PeerCommand.Kick.class})
+    subcommands = {PeerCommand.Revoke.class, PeerCommand.Unrevoke.class, PeerCommand.Kick.class,
+        PeerCommand.Workspaces.class})
 final class PeerCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -86,6 +87,62 @@ final class PeerCommand implements Runnable {
             + ")");
       } else {
         out().println(r.path("target").asText() + " was not revoked: nothing to do");
+      }
+      return 0;
+    }
+  }
+
+  /** {@code peer workspaces PEER_ID (--only NAME... | --all)}. */
+  @Command(name = "workspaces", mixinStandardHelpOptions = true,
+      description = {"Limits a peer to named workspaces (--only widget --only gadget), or lifts the limit"
+          + " (--all). Its control connections are closed so that it reconnects under the new limit; it never"
+          + " receives events of a workspace it may not use.",
+          "Example: aura mothership peer workspaces peer_0a1b2c3d --only widget"})
+  static final class Workspaces extends BaseCommand {
+    @Parameters(paramLabel = "PEER_ID", description = "The peer id, peer_...")
+    String peer;
+
+    @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Choice choice;
+
+    static final class Choice {
+      @picocli.CommandLine.Option(names = "--only", paramLabel = "NAME", required = true,
+          description = "A workspace the peer may use (repeatable).")
+      List<String> only;
+
+      @picocli.CommandLine.Option(names = "--all", required = true, description = "Every workspace.")
+      boolean all;
+    }
+
+    @Mixin
+    HostOptions host;
+
+    @Mixin
+    JsonOption json;
+
+    Workspaces(CliEnvironment env) {
+      super(env);
+    }
+
+    @Override
+    int run() throws Exception {
+      argument(PeerId::parse, peer);
+      com.fasterxml.jackson.databind.node.ObjectNode request = dev.aura.app.protocol.Wire.object();
+      request.put("peer", peer);
+      com.fasterxml.jackson.databind.node.ArrayNode names = request.putArray("workspaces");
+      if (choice.only != null) {
+        for (String name : choice.only) {
+          names.add(argument(dev.aura.spi.WorkspaceName::parse, name).value());
+        }
+      }
+      JsonNode r = AdminTarget.resolve(env, host).post(dev.aura.app.protocol.Wire.ADMIN + "peers/workspaces",
+          request).body();
+      if (!printedAsJson(json, r)) {
+        List<String> now = new ArrayList<>();
+        r.path("workspaces").forEach(w -> now.add(w.asText()));
+        out().println(r.path("peer").asText() + " may use " + (now.isEmpty() ? "every workspace"
+            : String.join(", ", now)) + " (" + r.path("connections_closed").asInt() + " connection(s) closed to"
+            + " apply it)");
       }
       return 0;
     }

@@ -36,14 +36,15 @@ final class PeersCommand extends BaseCommand {
     }
     Instant now = env.clock().instant();
     List<String[]> rows = detail
-        ? Format.rows("peer_id", "subject", "status", "last_seen", "direct_connects")
+        ? Format.rows("peer_id", "subject", "status", "last_seen", "direct_connects", "events_per_min")
         : Format.rows("peer_id", "subject", "role", "last_seen");
     for (JsonNode p : r.path("peers")) {
       Instant seen = Instant.parse(p.path("last_seen").asText());
       if (detail) {
         // Direct peer-to-peer connections are not part of this reference implementation: none are attempted.
         rows.add(new String[] {p.path("peer_id").asText(), p.path("subject").asText(), p.path("status").asText(),
-            Format.span(java.time.Duration.between(seen, now).abs()), "-"});
+            Format.span(java.time.Duration.between(seen, now).abs()), "-",
+            Long.toString(p.path("events_per_min").asLong())});
       } else if (!"revoked".equals(p.path("status").asText())) {
         rows.add(new String[] {p.path("peer_id").asText(), p.path("subject").asText(), p.path("role").asText(),
             Format.ago(now, seen)});

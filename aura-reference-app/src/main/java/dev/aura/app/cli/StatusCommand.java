@@ -81,6 +81,17 @@ final class StatusCommand extends BaseCommand {
           + l.path("behind_by").asLong() + " behind)");
     }
     out().println("lagging_peers: " + (lagging.isEmpty() ? "none" : String.join(", ", lagging)));
+    JsonNode sync = s.path("sync");
+    out().println("sync_store: " + sync.path("store").asText());
+    out().println("sync_workers: " + sync.path("workers").asLong());
+    out().println("sync_backlog: " + sync.path("backlog").asLong() + " events (received, not yet persisted;"
+        + " last commit " + sync.path("last_commit_ms").asLong() + " ms)");
+    List<String> heads = new ArrayList<>();
+    for (JsonNode w : sync.path("workspaces")) {
+      heads.add(w.path("name").asText() + " at " + w.path("head").asLong() + " (" + w.path("subscribers").asLong()
+          + " syncing)");
+    }
+    out().println("workspaces: " + (heads.isEmpty() ? "none yet" : String.join(", ", heads)));
     out().println("health: " + s.path("health").asText());
     return 0;
   }

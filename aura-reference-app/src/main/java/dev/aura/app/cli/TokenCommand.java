@@ -81,6 +81,10 @@ final class TokenCommand implements Runnable {
         description = "How many joins the token allows (default 1); N > 1 makes a multi-use token.")
     Integer uses;
 
+    @Option(names = "--workspace", paramLabel = "NAME",
+        description = "Restricts the peer to this workspace; repeatable, at most 32 (default: every workspace).")
+    List<String> workspaces;
+
     @Option(names = "--output", paramLabel = "FILE",
         description = "Write the output to FILE, created owner-only (0600), instead of stdout.")
     Path output;
@@ -126,6 +130,13 @@ final class TokenCommand implements Runnable {
           check.uses(uses);
           request.put("uses", uses);
         }
+        if (workspaces != null) {
+          ArrayNode names = request.putArray("workspaces");
+          for (String name : workspaces) {
+            check.workspace(argument(dev.aura.spi.WorkspaceName::parse, name));
+            names.add(name);
+          }
+        }
         check.build();
       } catch (IllegalArgumentException e) {
         throw new AuraException(e.getMessage(), null, AuraException.USAGE);
@@ -160,9 +171,9 @@ final class TokenCommand implements Runnable {
     }
 
     private int bulk(TokenDuration expiry) throws Exception {
-      if (role != null || uses != null || oneShot != null) {
+      if (role != null || uses != null || oneShot != null || workspaces != null) {
         throw new AuraException("--bulk takes each role from the file",
-            "--role, --uses and --one-shot apply to a single token (--for); bulk tokens are one-shot",
+            "--role, --uses, --one-shot and --workspace apply to a single token (--for); bulk tokens are one-shot",
             AuraException.USAGE);
       }
       String csv;

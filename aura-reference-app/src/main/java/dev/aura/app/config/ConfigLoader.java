@@ -43,6 +43,7 @@ public final class ConfigLoader {
     KEYS.put("jwt", List.of("algorithm", "allow_rs256_legacy", "key_rotation_grace", "max_expiry", "clock_skew"));
     KEYS.put("peers", List.of("heartbeat_interval", "refresh_rotation", "permitted_roles"));
     KEYS.put("limits", List.of("failed_handshakes_per_minute"));
+    KEYS.put("sync", List.of("workers", "max_file_size", "max_backlog", "max_commit_latency"));
   }
 
   private ConfigLoader() {}
@@ -153,7 +154,35 @@ public final class ConfigLoader {
         roles);
     MothershipConfig.Limits limits = new MothershipConfig.Limits(
         r.integer("limits", "failed_handshakes_per_minute", d.limits().failedHandshakesPerMinute(), 1, 100_000));
-    return new MothershipConfig(file, server, store, tls, jwt, peers, limits);
+    MothershipConfig.Sync sync = new MothershipConfig.Sync(
+        r.integer("sync", "workers", d.sync().workers(), 1, 64),
+        r.size("sync", "max_file_size", d.sync().maxFileSize(), 1, 1L << 30),
+        r.integer("sync", "max_backlog", d.sync().maxBacklog(), 1, 10_000_000),
+        r.duration("sync", "max_commit_latency", d.sync().maxCommitLatency(), Duration.ofMillis(1),
+            Duration.ofMinutes(10)));
+    return new MothershipConfig(file, server, store, tls, jwt, peers, limits, sync);
+  }
+
+  /**
+   * Parses a size as the config writes it: bytes ({@code 1048576}) or with a binary unit ({@code 512KiB},
+   * {@code 64MiB}, {@code 1GiB}).
+   *
+   * @throws IllegalArgumentException naming the accepted forms
+   */
+  public static long parseSize(String text) {
+    java.util.regex.Matcher m = text == null ? null
+        : java.util.regex.Pattern.compile("([0-9]{1,10})(B|KiB|MiB|GiB)?").matcher(text.trim());
+    if (m == null || !m.matches()) {
+      throw new IllegalArgumentException("expected a size such as 1048576, 512KiB, 64MiB or 1GiB");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "B" : m.group(2);
+    return switch (unit) {
+      case "KiB" -> n << 10;
+      case "MiB" -> n << 20;
+      case "GiB" -> n << 30;
+      default -> n;
+    };
   }
 
   private static void checkBind(String value) {
@@ -284,6 +313,24 @@ public final class ConfigLoader {
         throw bad(section, key, "must be between " + min + " and " + max);
       }
       return (int) value;
+    }
+
+    long size(String section, String key, long fallback, long min, long max) throws AuraException {
+      JsonNode v = node(section, key);
+      if (v == null) {
+        return fallback;
+      }
+      long value;
+      try {
+        value = v.isIntegralNumber() && v.canConvertToLong() ? v.asLong() : parseSize(v.isTextual() ? v.asText()
+            : null);
+      } catch (IllegalArgumentException e) {
+        throw bad(section, key, e.getMessage());
+      }
+      if (value < min || value > max) {
+        throw bad(section, key, "must be between " + min + " bytes and " + (max >> 20) + " MiB");
+      }
+      return value;
     }
 
     boolean bool(String section, String key, boolean fallback) throws AuraException {

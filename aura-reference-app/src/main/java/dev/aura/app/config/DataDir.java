@@ -46,6 +46,11 @@ public record DataDir(Path root) {
     return root.resolve("mothership.db");
   }
 
+  /** @return the sync event log's SQLite file, beside the store's */
+  public Path eventDatabase() {
+    return root.resolve("events.db");
+  }
+
   /** @return the default store URL, {@code sqlite:<dir>/mothership.db} */
   public String defaultStoreUrl() {
     return "sqlite:" + database();

@@ -45,6 +45,11 @@ import java.util.Set;
  * permitted_roles = ["member", "admin", "read-only"]
  * [limits]
  * failed_handshakes_per_minute = 20
+ * [sync]
+ * workers = 2                 # the pool that persists and relays events (the documents' sync_workers)
+ * max_file_size = "64MiB"     # larger files are not synced (peers say which)
+ * max_backlog = 10000         # /healthz wal_behind when more events wait to be persisted
+ * max_commit_latency = "2s"   # /healthz wal_behind when a commit takes longer
  * }</pre>
  *
  * @param source the file read, or null for the defaults
@@ -54,9 +59,10 @@ import java.util.Set;
  * @param jwt signing
  * @param peers peer policy
  * @param limits abuse limits
+ * @param sync the sync plane
  */
 public record MothershipConfig(Path source, Server server, Store store, Tls tls, Jwt jwt, Peers peers,
-    Limits limits) {
+    Limits limits, Sync sync) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 7777;
@@ -71,6 +77,7 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
     Objects.requireNonNull(jwt, "jwt");
     Objects.requireNonNull(peers, "peers");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(sync, "sync");
   }
 
   /**
@@ -151,6 +158,19 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
    */
   public record Limits(int failedHandshakesPerMinute) {}
 
+  /**
+   * {@code [sync]}.
+   *
+   * @param workers threads that persist (group commit) and relay events
+   * @param maxFileSize files larger than this many bytes are not synced
+   * @param maxBacklog events waiting to be persisted above which {@code /healthz} says {@code wal_behind}
+   * @param maxCommitLatency a commit slower than this makes {@code /healthz} say {@code wal_behind}
+   */
+  public record Sync(int workers, long maxFileSize, int maxBacklog, Duration maxCommitLatency) {
+    /** 64 MiB. */
+    public static final long DEFAULT_MAX_FILE_SIZE = 64L * 1024 * 1024;
+  }
+
   /** @return the configuration of a data directory without {@code config.toml} */
   public static MothershipConfig defaults() {
     return new MothershipConfig(null,
@@ -160,12 +180,13 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
         new Jwt(SigningAlgorithm.EDDSA, false, Duration.ofHours(24), JoinTokenIssuer.DEFAULT_MAX_EXPIRY,
             JoinTokenValidator.DEFAULT_SKEW),
         new Peers(Duration.ofSeconds(30), RefreshCredentials.DEFAULT_ROTATION, EnumSet.allOf(Role.class)),
-        new Limits(20));
+        new Limits(20),
+        new Sync(2, Sync.DEFAULT_MAX_FILE_SIZE, 10_000, Duration.ofSeconds(2)));
   }
 
   /** @return this configuration with {@code --port} / {@code --bind} applied (null leaves a value) */
   public MothershipConfig withListen(String bind, Integer port) {
     return new MothershipConfig(source, new Server(bind == null ? server.bind() : bind,
-        port == null ? server.port() : port, server.idleTimeout()), store, tls, jwt, peers, limits);
+        port == null ? server.port() : port, server.idleTimeout()), store, tls, jwt, peers, limits, sync);
   }
 }

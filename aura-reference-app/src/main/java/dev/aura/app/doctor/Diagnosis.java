@@ -93,7 +93,17 @@ public enum Diagnosis {
       "The Mothership refuses this peer's credential: the peer (or its subject) was revoked.",
       "If it was intentional, nothing to do. Otherwise a Mothership admin runs 'aura mothership peer unrevoke"
           + " PEER_ID' and the peer reconnects on its next retry.",
-      "Symptom: \"peer revoked\" on reconnect");
+      "Symptom: \"peer revoked\" on reconnect"),
+  /** The Mothership's durable event log falls behind. */
+  DR013("sync store behind (wal_behind)", Severity.WARNING,
+      "The Mothership persists sync events more slowly than peers push them: more events wait than [sync]"
+          + " max_backlog, or a commit took longer than [sync] max_commit_latency. /healthz says"
+          + " {\"status\":\"degraded\",\"reason\":\"wal_behind\"}; peers' WALs grow ('aura wal status' shows"
+          + " thousands of unacked events).",
+      "Check the disk under the event log ('iostat -x 1'); get faster disks, or move the store to PostgreSQL on"
+          + " faster storage. If the Mothership is CPU-bound raise [sync] workers. If one peer floods it, find"
+          + " it with 'aura mothership peers --detail' (events_per_min) and ask it to push less.",
+      "Symptom: WAL growing without bound");
 
   /** How bad a finding is. */
   public enum Severity {

@@ -100,6 +100,7 @@ public final class Doctor {
     int port = config.server().port();
     if (running.isPresent()) {
       findings.add(Finding.ok(Diagnosis.DR001, "the port is used by this Mothership (pid " + running.get() + ")"));
+      findings.add(syncCheck(dir, config));
     } else {
       findings.add(portCheck(bind, port));
       findings.add(Finding.found(Diagnosis.DR011, "no Mothership runs from " + dir.root()
@@ -117,6 +118,35 @@ public final class Doctor {
     secrets.add(config.store().keyFile() != null ? config.store().keyFile()
         : dir.root().resolve(JdbcStores.DEFAULT_KEY_FILE_NAME));
     findings.add(secretFilesCheck(secrets));
+  }
+
+  /** Asks the running Mothership whether its event log keeps up. */
+  private Finding syncCheck(DataDir dir, MothershipConfig config) {
+    try {
+      Optional<URI> url = dir.readUrl();
+      Optional<dev.aura.app.config.AdminCredential> admin = dir.readAdminCredential();
+      Optional<CertificateRing> ring = TlsCertificates.readOnly(dir, config.tls(), context.clock());
+      if (url.isEmpty() || admin.isEmpty() || ring.isEmpty()) {
+        return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership (runtime files missing)");
+      }
+      List<dev.aura.spi.Fingerprint> accepted = new ArrayList<>(ring.get().acceptableFingerprints(
+          context.clock().instant()));
+      PinSet pins = PinSet.of(accepted.get(0), accepted.subList(1, accepted.size())
+          .toArray(new dev.aura.spi.Fingerprint[0]));
+      MothershipClient client = new MothershipClient(url.get(), pins, context.clock(), context.protocolVersion(),
+          TIMEOUT);
+      com.fasterxml.jackson.databind.JsonNode sync = client.get(Wire.ADMIN + "status", admin.get().reveal()).body()
+          .path("sync");
+      if (sync.hasNonNull("wal_behind")) {
+        return Finding.found(Diagnosis.DR013, sync.get("wal_behind").asText());
+      }
+      return Finding.ok(Diagnosis.DR013, sync.path("backlog").asLong() + " event(s) waiting; last commit "
+          + sync.path("last_commit_ms").asLong() + " ms");
+    } catch (AuraException e) {
+      return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership: " + e.what());
+    } catch (IOException | RuntimeException e) {
+      return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership: " + e.getMessage());
+    }
   }
 
   private static Optional<Long> runningPid(DataDir dir) {

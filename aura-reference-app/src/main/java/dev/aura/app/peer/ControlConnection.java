@@ -51,7 +51,7 @@ public final class ControlConnection implements AutoCloseable {
    */
   public record Failed(Throwable cause) implements Event {}
 
-  private static final int MAX_MESSAGE = Wire.MAX_BODY_BYTES;
+  private static final int MAX_MESSAGE = Wire.MAX_CONTROL_MESSAGE_BYTES;
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private volatile WebSocket socket;

@@ -128,6 +128,47 @@ public final class MothershipClient {
         .POST(HttpRequest.BodyPublishers.ofString(Wire.write(body))).build());
   }
 
+  /** PUTs raw bytes (a content blob) to a route; answered with JSON. */
+  public Reply putBytes(String path, byte[] content, String bearer) throws AuraException {
+    return send(request(path, bearer).header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build());
+  }
+
+  /**
+   * GETs raw bytes (a content blob) from a route, as a stream the caller closes.
+   *
+   * @throws AuraException with the Mothership's wording when it refuses
+   */
+  public java.io.InputStream getBytes(String path, String bearer) throws AuraException {
+    HttpRequest request = request(path, bearer).header("Accept", "application/octet-stream").GET().build();
+    HttpResponse<java.io.InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw transportFailure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AuraException("interrupted while talking to " + hostPort());
+    }
+    checkProtocolHeader(response);
+    if (response.statusCode() == 200) {
+      return response.body();
+    }
+    String text;
+    try (java.io.InputStream in = response.body()) {
+      text = new String(in.readNBytes(Wire.MAX_BODY_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw transportFailure(e);
+    }
+    try {
+      ObjectNode body = Wire.parseObject(text);
+      throw new AuraException(body.path("error").asText("HTTP " + response.statusCode()),
+          body.hasNonNull("detail") ? body.get("detail").asText() : null);
+    } catch (IllegalArgumentException e) {
+      throw new AuraException("unexpected answer from " + hostPort(), "HTTP " + response.statusCode());
+    }
+  }
+
   private HttpRequest.Builder request(String path, String bearer) {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
         .header(Wire.PROTOCOL_HEADER, Integer.toString(protocolVersion))

@@ -156,6 +156,11 @@ public final class PeerState {
     }
   }
 
+  /** @return {@code sync.db}: the WAL, index and applied sequence of every directory this peer syncs */
+  public Path syncDatabase() {
+    return home.resolve("sync.db");
+  }
+
   /** @return the Mothership's public keys as last fetched (a JWK set), if any */
   public Optional<String> mothershipKeys() throws AuraException {
     try {

@@ -40,6 +40,11 @@ public final class Wire {
   public static final String PINS = "/v1/pins";
   /** The control connection (WebSocket). */
   public static final String CONTROL = "/v1/control";
+  /** Prefix of the sync routes: {@code /v1/sync/<workspace>/blobs/<sha256>} (PUT, GET) and
+   * {@code /v1/sync/<workspace>/blobs/missing} (POST {@code {"hashes":[...]}}). */
+  public static final String SYNC = "/v1/sync/";
+  /** Largest control-connection message, either way (sync pages and pushes stay well below it). */
+  public static final int MAX_CONTROL_MESSAGE_BYTES = 1024 * 1024;
   /** Prefix of the admin API. */
   public static final String ADMIN = "/v1/admin/";
   /** Health. */
@@ -54,7 +59,7 @@ public final class Wire {
   private static ObjectMapper createMapper() {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
-            .maxStringLength(MAX_BODY_BYTES).maxNumberLength(32).build())
+            .maxStringLength(MAX_CONTROL_MESSAGE_BYTES).maxNumberLength(32).build())
         .build();
     ObjectMapper mapper = new ObjectMapper(factory);
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -107,6 +112,11 @@ public final class Wire {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }
+  }
+
+  /** @return the route of a workspace's content blob */
+  public static String blob(String workspace, String hash) {
+    return SYNC + workspace + "/blobs/" + hash;
   }
 
   /** @return the protocol mismatch message of the troubleshooting guide */

@@ -77,6 +77,7 @@ public final class ApiHandler extends Handler.Abstract {
   private final ServerControl server;
   private final int protocolVersion;
   private final Map<String, Route> routes = new HashMap<>();
+  private final BlobRoutes blobs;
 
   /**
    * @param mothership the service
@@ -87,6 +88,7 @@ public final class ApiHandler extends Handler.Abstract {
     this.mothership = mothership;
     this.server = server;
     this.protocolVersion = protocolVersion;
+    this.blobs = new BlobRoutes(mothership);
     route("GET", Wire.TIME, this::time);
     route("GET", Wire.KEYS, c -> Wire.json().readTree(mothership.keys().publicKeys().toJwkSetJson()));
     route("GET", Wire.REVOCATIONS, this::revocations);
@@ -103,6 +105,7 @@ public final class ApiHandler extends Handler.Abstract {
     route("POST", Wire.ADMIN + "peers/revoke", this::revokePeer);
     route("POST", Wire.ADMIN + "peers/unrevoke", this::unrevokePeer);
     route("POST", Wire.ADMIN + "peers/kick", this::kick);
+    route("POST", Wire.ADMIN + "peers/workspaces", this::peerWorkspaces);
     route("GET", Wire.ADMIN + "audit", this::audit);
     route("GET", Wire.ADMIN + "audit/verify", this::verifyAudit);
     route("POST", Wire.ADMIN + "rotate-key", this::rotateKey);
@@ -139,6 +142,21 @@ public final class ApiHandler extends Handler.Abstract {
         throw ApiException.notFound("no such route", request.getMethod() + " " + printable(path));
       }
       checkProtocol(request);
+      if (path.startsWith(Wire.SYNC)) {
+        Call call = new Call(request);
+        call.principal();
+        if (call.session == null) {
+          throw new ApiException(403, "peers_only", "peers only", "sync routes take a peer's refresh credential");
+        }
+        BlobRoutes.Answer answer = blobs.handle(request, call.session, call::body);
+        if (answer instanceof BlobRoutes.Blob blob) {
+          BlobRoutes.write(response, blob);
+          callback.succeeded();
+        } else {
+          send(response, callback, 200, ((BlobRoutes.Json) answer).body());
+        }
+        return true;
+      }
       Route route = routes.get(request.getMethod() + " " + path);
       if (route == null) {
         boolean otherMethod = routes.keySet().stream().anyMatch(k -> k.endsWith(" " + path));
@@ -331,7 +349,34 @@ public final class ApiHandler extends Handler.Abstract {
     }
     List<String> problems = mothership.healthProblems();
     body.put("health", problems.isEmpty() ? "ok" : "degraded: " + String.join(",", problems));
+    body.set("sync", syncBody());
     return body;
+  }
+
+  private ObjectNode syncBody() throws Exception {
+    dev.aura.sync.EventLogStats stats = mothership.eventLog().stats();
+    ObjectNode sync = Wire.object();
+    sync.put("store", mothership.eventLog().databaseKind() + " " + mothership.eventLog().location());
+    sync.put("workers", mothership.config().sync().workers());
+    sync.put("backlog", stats.backlogEvents());
+    sync.put("pushes_in_flight", server.syncPushesInFlight());
+    sync.put("events_persisted", stats.persistedEvents());
+    sync.put("commits", stats.commits());
+    sync.put("last_commit_ms", stats.lastCommitLatency().toMillis());
+    sync.put("recent_max_commit_ms", stats.recentMaxCommitLatency().toMillis());
+    mothership.walBehind().ifPresent(why -> sync.put("wal_behind", why));
+    Map<String, Integer> subscribers = server.syncSubscribers();
+    ArrayNode workspaces = sync.putArray("workspaces");
+    Map<dev.aura.spi.WorkspaceName, Long> heads = new java.util.TreeMap<>(
+        java.util.Comparator.comparing(dev.aura.spi.WorkspaceName::value));
+    heads.putAll(mothership.eventLog().heads());
+    for (Map.Entry<dev.aura.spi.WorkspaceName, Long> w : heads.entrySet()) {
+      ObjectNode o = workspaces.addObject();
+      o.put("name", w.getKey().value());
+      o.put("head", w.getValue());
+      o.put("subscribers", subscribers.getOrDefault(w.getKey().value(), 0));
+    }
+    return sync;
   }
 
   private ObjectNode tlsBody(Instant now) {
@@ -377,6 +422,18 @@ public final class ApiHandler extends Handler.Abstract {
       }
       if (r.hasNonNull("uses")) {
         builder.uses(r.get("uses").asInt());
+      }
+      if (r.has("workspaces")) {
+        JsonNode names = r.get("workspaces");
+        if (!names.isArray()) {
+          throw ApiException.badRequest("invalid request", "'workspaces' must be an array of strings");
+        }
+        for (JsonNode name : names) {
+          if (!name.isTextual()) {
+            throw ApiException.badRequest("invalid request", "'workspaces' must be an array of strings");
+          }
+          builder.workspace(dev.aura.spi.WorkspaceName.parse(name.asText()));
+        }
       }
       request = builder.build();
     } catch (IllegalArgumentException e) {
@@ -494,6 +551,40 @@ public final class ApiHandler extends Handler.Abstract {
     return body;
   }
 
+  private JsonNode peerWorkspaces(Call call) throws Exception {
+    Principal who = call.principal();
+    who.requireAdmin("peer workspaces");
+    ObjectNode r = call.body();
+    PeerId peer;
+    try {
+      peer = PeerId.parse(requireText(r, "peer"));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage(), null);
+    }
+    JsonNode names = r.path("workspaces");
+    if (!names.isArray() || names.size() > dev.aura.token.JoinTokenRequest.MAX_WORKSPACES) {
+      throw ApiException.badRequest("invalid request", "'workspaces' must be an array of at most "
+          + dev.aura.token.JoinTokenRequest.MAX_WORKSPACES + " names (empty: every workspace)");
+    }
+    java.util.Set<dev.aura.spi.WorkspaceName> workspaces = new java.util.TreeSet<>(
+        java.util.Comparator.comparing(dev.aura.spi.WorkspaceName::value));
+    for (JsonNode n : names) {
+      try {
+        workspaces.add(dev.aura.spi.WorkspaceName.parse(n.asText(null)));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest(e.getMessage(), null);
+      }
+    }
+    PeerRecord updated = mothership.limitWorkspaces(peer, workspaces, who);
+    int closed = server.kick(peer, "workspaces changed by " + who.actor());
+    ObjectNode body = Wire.object();
+    body.put("peer", peer.value());
+    ArrayNode out = body.putArray("workspaces");
+    updated.workspaces().forEach(w -> out.add(w.value()));
+    body.put("connections_closed", closed);
+    return body;
+  }
+
   private static RevocationTarget target(Call call) throws Exception {
     String value = requireText(call.body(), "target");
     try {
@@ -554,6 +645,9 @@ public final class ApiHandler extends Handler.Abstract {
       }
       o.put("status", status);
       o.put("connected", connected.contains(p.id()));
+      o.put("events_per_min", server.eventsPerMinute(p.id()));
+      ArrayNode ws = o.putArray("workspaces");
+      p.workspaces().stream().map(dev.aura.spi.WorkspaceName::value).sorted().forEach(ws::add);
       ArrayNode announced = o.putArray("announced");
       p.announcedAddresses().forEach(announced::add);
     }

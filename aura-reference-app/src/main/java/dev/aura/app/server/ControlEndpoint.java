@@ -47,7 +47,7 @@ final class ControlEndpoint implements WebSocketCreator {
       MothershipService.PeerSession session = mothership.authenticatePeer(credential,
           source == null ? "unknown" : source);
       Object kid = TokenDecoder.decode(credential).header().map(h -> h.get("kid")).orElse(null);
-      return new ControlSocket(sessions, session, kid instanceof String k ? k : "");
+      return new ControlSocket(sessions, session, mothership.grantOf(session.peer()), kid instanceof String k ? k : "");
     } catch (ApiException e) {
       reject(response, callback, e.status(), Wire.write(e.body()));
       return null;

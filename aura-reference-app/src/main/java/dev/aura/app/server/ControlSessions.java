@@ -1,6 +1,7 @@
 package dev.aura.app.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.access.PeerGrant;
 import dev.aura.app.protocol.Wire;
 import dev.aura.revocation.Revocation;
 import dev.aura.spi.PeerId;
@@ -49,13 +50,35 @@ public final class ControlSessions implements AutoCloseable {
   static final class Connection {
     final Session session;
     final AuthenticatedPeer peer;
+    final PeerGrant grant;
     final String credentialKid;
     volatile long acknowledged = -1;
+    private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    Connection(Session session, AuthenticatedPeer peer, String credentialKid) {
+    Connection(Session session, AuthenticatedPeer peer, PeerGrant grant, String credentialKid) {
       this.session = session;
       this.peer = peer;
+      this.grant = grant;
       this.credentialKid = credentialKid;
+    }
+
+    /** Sends a message if the connection is open. */
+    void send(ObjectNode message) {
+      if (session.isOpen()) {
+        session.sendText(Wire.write(message), Callback.NOOP);
+      }
+    }
+
+    /** Runs {@code action} once the connection is gone. */
+    void onClose(Runnable action) {
+      onClose.add(action);
+    }
+
+    void fireClosed() {
+      for (Runnable r : onClose) {
+        r.run();
+      }
+      onClose.clear();
     }
   }
 
@@ -65,12 +88,14 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   private final MothershipService mothership;
+  private final SyncHub sync;
   private final Map<PeerId, Set<Connection>> connections = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats;
 
   /** Starts the heartbeat timer and listens for revocations and certificate rotations. */
   public ControlSessions(MothershipService mothership) {
     this.mothership = mothership;
+    this.sync = new SyncHub(mothership);
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aura-heartbeat");
       t.setDaemon(true);
@@ -104,6 +129,7 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   void closed(Connection c) {
+    c.fireClosed();
     Set<Connection> set = connections.get(c.peer.peer());
     if (set != null) {
       set.remove(c);
@@ -117,6 +143,9 @@ public final class ControlSessions implements AutoCloseable {
       message = Wire.parseObject(text);
     } catch (IllegalArgumentException e) {
       c.session.close(1003, "malformed message", Callback.NOOP);
+      return;
+    }
+    if (sync.received(c, message)) {
       return;
     }
     if ("ack".equals(message.path("type").asText())) {
@@ -242,10 +271,16 @@ public final class ControlSessions implements AutoCloseable {
     return mothership.config().peers().heartbeatInterval().multipliedBy(3);
   }
 
+  /** @return the sync plane's view of the connections */
+  SyncHub sync() {
+    return sync;
+  }
+
   /** Closes every connection with "going away" and stops the heartbeat timer. */
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    sync.close();
     for (Set<Connection> set : connections.values()) {
       for (Connection c : set) {
         close(c, GOING_AWAY, "mothership stopping");

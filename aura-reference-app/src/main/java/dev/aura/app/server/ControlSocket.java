@@ -1,5 +1,6 @@
 package dev.aura.app.server;
 
+import dev.aura.access.PeerGrant;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.slf4j.Logger;
@@ -15,18 +16,20 @@ public final class ControlSocket implements Session.Listener.AutoDemanding {
   private final ControlSessions sessions;
   private final MothershipService.PeerSession peer;
   private final String kid;
+  private final PeerGrant grant;
   private ControlSessions.Connection connection;
 
-  ControlSocket(ControlSessions sessions, MothershipService.PeerSession peer, String kid) {
+  ControlSocket(ControlSessions sessions, MothershipService.PeerSession peer, PeerGrant grant, String kid) {
     this.sessions = sessions;
     this.peer = peer;
+    this.grant = grant;
     this.kid = kid;
   }
 
   /** Registers the connection and greets the peer. */
   @Override
   public void onWebSocketOpen(Session session) {
-    connection = new ControlSessions.Connection(session, peer.peer(), kid);
+    connection = new ControlSessions.Connection(session, peer.peer(), grant, kid);
     sessions.opened(connection);
   }
 

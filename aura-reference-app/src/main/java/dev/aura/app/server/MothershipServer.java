@@ -166,7 +166,7 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     ApiHandler api = new ApiHandler(mothership, server, protocolVersion);
     WebSocketUpgradeHandler upgrade = WebSocketUpgradeHandler.from(jetty, container -> {
       container.setIdleTimeout(sessions.idleTimeout());
-      container.setMaxTextMessageSize(Wire.MAX_BODY_BYTES);
+      container.setMaxTextMessageSize(Wire.MAX_CONTROL_MESSAGE_BYTES);
       container.addMapping(Wire.CONTROL, new ControlEndpoint(mothership, sessions, protocolVersion));
     });
     upgrade.setHandler(api);
@@ -273,6 +273,23 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
   @Override
   public int kick(PeerId peer, String reason) {
     return sessions.kick(peer, ControlSessions.KICKED, reason);
+  }
+
+  @Override
+  public long eventsPerMinute(PeerId peer) {
+    return sessions.sync().eventsPerMinute(peer);
+  }
+
+  @Override
+  public int syncPushesInFlight() {
+    return sessions.sync().pushesInFlight();
+  }
+
+  @Override
+  public java.util.Map<String, Integer> syncSubscribers() {
+    java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+    sessions.sync().subscriberCounts().forEach((w, n) -> out.put(w.value(), n));
+    return out;
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.aura.app.server;
 
+import dev.aura.access.AccessPolicy;
+import dev.aura.access.PeerGrant;
 import dev.aura.app.AuraException;
 import dev.aura.app.config.AdminCredential;
 import dev.aura.app.config.DataDir;
@@ -24,7 +26,12 @@ import dev.aura.spi.Role;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
 import dev.aura.spi.StoreException;
+import dev.aura.spi.WorkspaceName;
 import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.sync.EventLog;
+import dev.aura.sync.EventLogException;
+import dev.aura.sync.EventLogOptions;
+import dev.aura.sync.EventLogStats;
 import dev.aura.store.jdbc.JdbcStoreOptions;
 import dev.aura.store.jdbc.JdbcStores;
 import dev.aura.token.AuthenticatedPeer;
@@ -54,6 +61,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,6 +102,8 @@ public final class MothershipService implements AutoCloseable {
   private final JoinTokenValidator validator;
   private final RefreshCredentials credentials;
   private final HandshakeLimiter limiter;
+  private final EventLog eventLog;
+  private final AccessPolicy access;
   private final Metrics metrics = new Metrics();
   private final ExecutorService follower;
   private final List<StoreChangeFeed.Subscription> subscriptions = new ArrayList<>();
@@ -101,7 +111,7 @@ public final class MothershipService implements AutoCloseable {
 
   private MothershipService(DataDir dir, MothershipConfig config, Clock clock, MothershipId id,
       AdminCredential admin, JdbcStores stores, KeyRing keys, TlsCertificates certificates,
-      RevocationList revocations) {
+      RevocationList revocations, EventLog eventLog) {
     this.dir = dir;
     this.config = config;
     this.clock = clock;
@@ -111,6 +121,8 @@ public final class MothershipService implements AutoCloseable {
     this.keys = keys;
     this.certificates = certificates;
     this.revocations = revocations;
+    this.eventLog = eventLog;
+    this.access = AccessPolicy.of(revocations, clock);
     this.publisher = RevocationPublisher.of(revocations, keys, clock);
     this.issuer = JoinTokenIssuer.builder().mothershipId(id).keyRing(keys).ledger(stores.tokenLedger())
         .clock(clock).fingerprint(() -> certificates.current().fingerprint())
@@ -169,13 +181,29 @@ public final class MothershipService implements AutoCloseable {
       KeyRing keys = ring.open();
       TlsCertificates certificates = TlsCertificates.loadOrGenerate(dir, config.tls(), clock);
       RevocationList revocations = RevocationList.open(stores.revocationStore(), stores.auditLog(), clock);
-      return new MothershipService(dir, config, clock, id, admin, stores, keys, certificates, revocations);
+      EventLog events = openEventLog(dir, url, config, clock);
+      return new MothershipService(dir, config, clock, id, admin, stores, keys, certificates, revocations, events);
     } catch (StoreException e) {
       stores.close();
       throw new AuraException("cannot read the store " + stores.location(), e.getMessage());
     } catch (AuraException | RuntimeException e) {
       stores.close();
       throw e;
+    }
+  }
+
+  /**
+   * Opens the sync event log: its own SQLite file beside the store's ({@code events.db}) for the default
+   * store, the same PostgreSQL database for a shared one.
+   */
+  public static EventLog openEventLog(DataDir dir, String storeUrl, MothershipConfig config, Clock clock)
+      throws AuraException {
+    String url = storeUrl.startsWith("sqlite:") ? "sqlite:" + dir.eventDatabase() : storeUrl;
+    try {
+      return EventLog.open(url, new EventLogOptions(config.sync().workers(), 1000, config.sync().maxFileSize(),
+          clock));
+    } catch (EventLogException e) {
+      throw new AuraException("cannot open the sync event log", e.getMessage());
     }
   }
 
@@ -232,7 +260,7 @@ public final class MothershipService implements AutoCloseable {
     Instant now = clock.instant();
     PeerId peer = newPeerId();
     PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), now, now,
-        announced);
+        announced, verified.workspaces());
     stores.peerStore().save(record);
     IssuedRefreshCredential credential = credentials.issue(peer, verified.subject(), verified.role(), now);
     stores.auditLog().append(AuditEvent.of(AuditEventType.TOKEN_USED, now, verified.jti().value())
@@ -360,6 +388,33 @@ public final class MothershipService implements AutoCloseable {
     String detail = e.getMessage().startsWith(e.reason().text() + ": ")
         ? e.getMessage().substring(e.reason().text().length() + 2) : null;
     return new ApiException(401, e.reason().code(), e.reason().text(), detail);
+  }
+
+  /**
+   * What a peer's verified credential grants: its role and subject from the credential, the workspaces it is
+   * limited to from its registration.
+   */
+  public PeerGrant grantOf(AuthenticatedPeer peer) throws StoreException {
+    Set<WorkspaceName> workspaces = stores.peerStore().find(peer.peer()).map(PeerRecord::workspaces)
+        .orElse(Set.of());
+    return PeerGrant.of(peer.peer(), peer.subject(), peer.role(), peer.joinedAt(), workspaces);
+  }
+
+  /**
+   * Limits a registered peer to named workspaces (empty: every workspace), audited as
+   * {@code peer_workspaces <peer> by <actor>}.
+   *
+   * @throws ApiException 404 for an unknown peer
+   */
+  public PeerRecord limitWorkspaces(PeerId peer, Set<WorkspaceName> workspaces, Principal by)
+      throws ApiException, StoreException {
+    PeerRecord record = stores.peerStore().find(peer).orElseThrow(() -> ApiException.notFound("unknown peer "
+        + peer, "no peer with that id joined this Mothership (see aura mothership peers)"));
+    PeerRecord updated = record.withWorkspaces(workspaces);
+    stores.peerStore().save(updated);
+    stores.auditLog().append(AuditEvent.of(AuditEventType.PEER_WORKSPACES, clock.instant(), peer.value())
+        .by(by.actor()).forSubject(record.subject()));
+    return updated;
   }
 
   /** Records that a peer was heard from now. */
@@ -578,7 +633,28 @@ public final class MothershipService implements AutoCloseable {
     } catch (StoreException | RuntimeException e) {
       reasons.add("store_unreachable");
     }
+    if (walBehind().isPresent()) {
+      reasons.add("wal_behind");
+    }
     return reasons;
+  }
+
+  /**
+   * @return why the durable event log is behind (more events waiting than {@code [sync] max_backlog}, or a
+   *     recent commit slower than {@code [sync] max_commit_latency}), or empty when it keeps up
+   */
+  public Optional<String> walBehind() {
+    EventLogStats s = eventLog.stats();
+    MothershipConfig.Sync limits = config.sync();
+    if (s.backlogEvents() > limits.maxBacklog()) {
+      return Optional.of(s.backlogEvents() + " events wait to be persisted (sync.max_backlog " + limits.maxBacklog()
+          + ")");
+    }
+    if (s.recentMaxCommitLatency().compareTo(limits.maxCommitLatency()) > 0) {
+      return Optional.of("a commit took " + s.recentMaxCommitLatency().toMillis() + " ms (sync.max_commit_latency "
+          + limits.maxCommitLatency().toMillis() + " ms)");
+    }
+    return Optional.empty();
   }
 
   /** @return seconds until the served certificate's notAfter */
@@ -638,6 +714,16 @@ public final class MothershipService implements AutoCloseable {
     return credentials;
   }
 
+  /** @return the sync event log */
+  public EventLog eventLog() {
+    return eventLog;
+  }
+
+  /** @return the access policy every sync action is decided by */
+  public AccessPolicy access() {
+    return access;
+  }
+
   /** @return the counters */
   public Metrics metrics() {
     return metrics;
@@ -648,6 +734,7 @@ public final class MothershipService implements AutoCloseable {
   public void close() {
     subscriptions.forEach(StoreChangeFeed.Subscription::close);
     follower.shutdownNow();
+    eventLog.close();
     stores.close();
   }
 }

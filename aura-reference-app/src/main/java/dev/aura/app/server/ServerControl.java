@@ -21,6 +21,15 @@ public interface ServerControl {
    */
   int kick(PeerId peer, String reason);
 
+  /** @return events a peer pushed in the last minute */
+  long eventsPerMinute(PeerId peer);
+
+  /** @return pushes received whose events are not yet persisted and acknowledged */
+  int syncPushesInFlight();
+
+  /** @return open subscriptions per workspace name */
+  java.util.Map<String, Integer> syncSubscribers();
+
   /** Stops the server soon, after the current response is sent. */
   void shutdownSoon();
 }

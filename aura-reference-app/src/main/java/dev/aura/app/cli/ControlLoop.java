@@ -1,0 +1,318 @@
+package dev.aura.app.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.app.AuraException;
+import dev.aura.app.peer.ControlConnection;
+import dev.aura.app.peer.MothershipClient;
+import dev.aura.app.protocol.Wire;
+import dev.aura.revocation.PeerRevocationCache;
+import dev.aura.revocation.RevocationSyncException;
+import dev.aura.revocation.UpdateOutcome;
+import dev.aura.tls.PinHandover;
+import dev.aura.tls.PinSet;
+import dev.aura.tls.TlsPinningException;
+import dev.aura.token.PublicKeyRing;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A joined peer's long-running control connection, shared by {@code aura mothership connect} and
+ * {@code aura sync}: heartbeats, automatic refresh-credential rotation, signed revocation updates (verified
+ * and kept), certificate handovers (pins follow a {@code tls rotate}), reconnection with backoff after a drop
+ * or a kick, and "peer revoked" as the end. A {@link Hook} adds what runs on top (the sync plane).
+ */
+final class ControlLoop {
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** What runs on top of the control connection. */
+  interface Hook {
+    /** Called after every {@code hello}: the connection is ready. */
+    void connected(ControlConnection connection) throws Exception;
+
+    /** @return whether the message was the hook's */
+    boolean handle(ObjectNode message) throws Exception;
+
+    /** Called at least every {@link #tick()} while connected, and between messages. */
+    void idle() throws Exception;
+
+    /** @return how often {@link #idle()} runs */
+    Duration tick();
+
+    /** @return whether the loop should end (a one-shot run that finished) */
+    boolean done() throws Exception;
+
+    /** @return whether to keep trying while the Mothership cannot be reached (false: fail at once) */
+    boolean retries();
+
+    /** Called while the Mothership cannot be reached, so local work continues. */
+    void offline() throws Exception;
+  }
+
+  private final CliEnvironment env;
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final PeerClient peer;
+  private final Hook hook;
+  private final boolean verbose;
+
+  ControlLoop(CliEnvironment env, PrintWriter out, PrintWriter err, PeerClient peer, Hook hook, boolean verbose) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.peer = peer;
+    this.hook = hook;
+    this.verbose = verbose;
+  }
+
+  /** Runs until interrupted (exit 0), revoked ("peer revoked") or, with a one-shot hook, done. */
+  int run() throws Exception {
+    AtomicReference<PublicKeyRing> keys = new AtomicReference<>();
+    peer.state.mothershipKeys().ifPresent(jwks -> keys.set(PublicKeyRing.fromJwkSet(jwks)));
+    PeerRevocationCache cache = PeerRevocationCache.builder().keys(keys::get).clock(env.clock())
+        .maxStaleness(Duration.ofHours(1)).build();
+    Duration backoff = Duration.ofSeconds(1);
+    while (true) {
+      ControlConnection connection;
+      try {
+        connection = open();
+      } catch (AuraException e) {
+        explainRefusal(e);
+        if (!hook.retries()) {
+          throw e;
+        }
+        if (!waitOffline(backoff, "cannot connect: " + e.what() + e.why().map(w -> ": " + w).orElse(""))) {
+          return 0;
+        }
+        backoff = next(backoff);
+        continue;
+      }
+      backoff = Duration.ofSeconds(1);
+      try (connection) {
+        Reason reason = session(connection, keys, cache);
+        if (reason.stop) {
+          if (!reason.text.isEmpty()) {
+            out.println(reason.text);
+          }
+          return 0;
+        }
+        if (!hook.retries()) {
+          throw new AuraException("connection to the Mothership lost", reason.text);
+        }
+        if (!waitOffline(backoff, reason.text)) {
+          return 0;
+        }
+      }
+    }
+  }
+
+  private record Reason(boolean stop, String text) {}
+
+  private ControlConnection open() throws AuraException {
+    try {
+      return ControlConnection.open(peer.client(), peer.credential());
+    } catch (AuraException e) {
+      if (peer.followHandover(e)) {
+        out.println("pinned: " + peer.state.pins().describe(env.clock().instant())
+            + " (followed the Mothership's signed certificate handover)");
+        return ControlConnection.open(peer.client(), peer.credential());
+      }
+      throw e;
+    }
+  }
+
+  /** A refused connection: ask the Mothership why over HTTPS, so "peer revoked" shows as such. */
+  private void explainRefusal(AuraException e) throws AuraException {
+    if (e.what().equals("control connection refused")) {
+      peer.get(Wire.PING); // throws "peer revoked", "token expired", ... with the Mothership's detail
+    }
+    if (e.what().startsWith("protocol version mismatch") || PeerClient.isPinMismatch(e)
+        || e.what().startsWith("tls:")) {
+      throw e; // waiting will not fix these
+    }
+  }
+
+  private Reason session(ControlConnection connection, AtomicReference<PublicKeyRing> keys,
+      PeerRevocationCache cache) throws Exception {
+    long silenceNanos = peer.membership.heartbeat().multipliedBy(3).toNanos();
+    long lastHeard = System.nanoTime();
+    long lastTick = System.nanoTime();
+    long tickNanos = hook.tick().toNanos();
+    while (true) {
+      if (hook.done()) {
+        return new Reason(true, "");
+      }
+      ControlConnection.Event event;
+      try {
+        event = connection.next(hook.tick());
+      } catch (InterruptedException e) {
+        return new Reason(true, "disconnected");
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        return new Reason(true, "disconnected");
+      }
+      long now = System.nanoTime();
+      if (event == null || now - lastTick >= tickNanos) {
+        lastTick = now;
+        hook.idle();
+      }
+      if (event == null) {
+        if (now - lastHeard > silenceNanos) {
+          return new Reason(false, "no heartbeat for " + Format.span(Duration.ofNanos(silenceNanos)));
+        }
+        continue;
+      }
+      lastHeard = now;
+      if (event instanceof ControlConnection.Closed closed) {
+        if (closed.code() == 4003) {
+          peer.get(Wire.PING); // the Mothership says why: "peer revoked"
+          throw new AuraException("peer revoked", closed.reason());
+        }
+        return new Reason(false, "disconnected: " + (closed.reason().isEmpty() ? "code " + closed.code()
+            : closed.reason()));
+      }
+      if (event instanceof ControlConnection.Failed failed) {
+        return new Reason(false, "connection lost: " + failed.cause().getMessage());
+      }
+      ObjectNode m = ((ControlConnection.Message) event).body();
+      switch (m.path("type").asText()) {
+        case "hello" -> {
+          refreshKeys(keys);
+          out.println("connected: " + peer.membership.mothershipId() + " at " + peer.membership.url() + " as "
+              + m.path("peer_id").asText() + " (heartbeat " + m.path("heartbeat_seconds").asLong() + "s)");
+          rotateIfAsked(m);
+          ack(connection, cache);
+          hook.connected(connection);
+        }
+        case "heartbeat" -> {
+          if (verbose) {
+            out.println("heartbeat: " + m.path("server_time").asText() + " (revocation version "
+                + m.path("revocation_version").asLong() + ")");
+          }
+          rotateIfAsked(m);
+          ack(connection, cache);
+        }
+        case "revocations" -> {
+          applyRevocations(keys, cache, m.path("document").asText());
+          ack(connection, cache);
+        }
+        case "pin_handover" -> followHandover(m.path("handover").asText());
+        default -> hook.handle(m);
+      }
+      out.flush();
+    }
+  }
+
+  private void applyRevocations(AtomicReference<PublicKeyRing> keys, PeerRevocationCache cache, String document)
+      throws AuraException {
+    UpdateOutcome outcome;
+    try {
+      outcome = cache.apply(document);
+    } catch (RevocationSyncException e) {
+      if (e.reason() != RevocationSyncException.Reason.INVALID) {
+        err.println("warning: revocation update not applied: " + e.getMessage());
+        return;
+      }
+      refreshKeys(keys); // signed by a key this peer has not seen yet (rotate-key)
+      try {
+        outcome = cache.apply(document);
+      } catch (RevocationSyncException again) {
+        err.println("warning: revocation update refused: " + again.getMessage());
+        return;
+      }
+    }
+    if (outcome.status() == UpdateOutcome.Status.APPLIED) {
+      out.println("revocations: version " + outcome.to() + " (" + cache.size() + " in force)");
+    }
+  }
+
+  private void followHandover(String compact) throws AuraException {
+    PinSet pins = peer.state.pins();
+    try {
+      PinSet next = pins.apply(PinHandover.verify(compact, pins, env.clock()));
+      peer.state.savePins(next);
+      out.println("pin_handover: now pinning " + next.describe(env.clock().instant()));
+    } catch (TlsPinningException e) {
+      err.println("warning: certificate handover refused: " + e.getMessage());
+    }
+  }
+
+  private void rotateIfAsked(ObjectNode m) throws AuraException {
+    if (m.path("rotate").asBoolean(false)) {
+      peer.rotateCredential();
+      out.println("credential: rotated");
+    }
+  }
+
+  private void refreshKeys(AtomicReference<PublicKeyRing> keys) throws AuraException {
+    MothershipClient.Reply reply = peer.get(Wire.KEYS);
+    String jwks = Wire.write(reply.body());
+    keys.set(PublicKeyRing.fromJwkSet(jwks));
+    peer.state.saveMothershipKeys(jwks);
+  }
+
+  private static void ack(ControlConnection connection, PeerRevocationCache cache) {
+    ObjectNode ack = Wire.object();
+    ack.put("type", "ack");
+    ack.put("revocation_version", cache.version());
+    connection.send(ack);
+  }
+
+  /** Waits out a backoff, letting the hook work offline meanwhile; false when interrupted. */
+  private boolean waitOffline(Duration backoff, String why) {
+    out.println(why + "; reconnecting in " + Format.span(backoff));
+    out.flush();
+    long deadline = System.nanoTime() + backoff.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        hook.offline();
+        Thread.sleep(Math.max(1, Math.min(hook.tick().toMillis(), (deadline - System.nanoTime()) / 1_000_000)));
+      }
+      return !Thread.currentThread().isInterrupted();
+    } catch (InterruptedException e) {
+      return false;
+    } catch (Exception e) {
+      err.println("warning: " + e.getMessage());
+      return true;
+    }
+  }
+
+  private static Duration next(Duration backoff) {
+    Duration doubled = backoff.multipliedBy(2);
+    return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  /** The hook of plain {@code connect}: nothing on top. */
+  static Hook none() {
+    return new Hook() {
+      @Override
+      public void connected(ControlConnection connection) {}
+
+      @Override
+      public boolean handle(ObjectNode message) {
+        return false;
+      }
+
+      @Override
+      public void idle() {}
+
+      @Override
+      public Duration tick() {
+        return Duration.ofSeconds(1);
+      }
+
+      @Override
+      public boolean done() {
+        return false;
+      }
+
+      @Override
+      public boolean retries() {
+        return true;
+      }
+
+      @Override
+      public void offline() {}
+    };
+  }
+}

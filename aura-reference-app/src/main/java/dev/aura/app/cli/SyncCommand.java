@@ -1,0 +1,217 @@
+package dev.aura.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.app.AuraException;
+import dev.aura.app.config.MothershipConfig;
+import dev.aura.app.peer.ControlConnection;
+import dev.aura.app.peer.DirectoryWatcher;
+import dev.aura.app.peer.PeerState;
+import dev.aura.app.peer.SyncAgent;
+import dev.aura.app.protocol.Wire;
+import dev.aura.spi.WorkspaceName;
+import dev.aura.sync.ContentHash;
+import dev.aura.sync.PeerSyncStore;
+import dev.aura.sync.Replica;
+import dev.aura.sync.SyncStoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aura sync [--dir DIR] [--workspace NAME] [--once]}. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = {"Syncs a directory with a workspace of this peer's Mothership: every file created,"
+        + " modified, deleted or renamed is recorded in the WAL ($AURA_HOME/sync.db), pushed, and relayed to"
+        + " every other peer of the workspace; their changes are applied here. Concurrent edits keep both"
+        + " versions (the later one as NAME.sync-conflict-<time>-<peer>.EXT). Not synced: .aura/, .git/, the"
+        + " patterns of .auraignore (gitignore syntax), files over the Mothership's [sync] max_file_size."
+        + " Keeps the control connection as 'mothership connect' does (heartbeats, credential rotation,"
+        + " revocations, certificate handovers). Runs until Ctrl-C, or with --once until caught up.",
+        "Examples:",
+        "  aura sync --dir ~/src/widget --workspace widget",
+        "  aura sync --dir ~/src/widget --once"})
+final class SyncCommand extends BaseCommand {
+  private static final Duration RESCAN = Duration.ofSeconds(10);
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "The directory to sync (default: the current one).")
+  Path dir;
+
+  @Option(names = "--workspace", paramLabel = "NAME", defaultValue = "default",
+      description = "The workspace on the Mothership (default: ${DEFAULT-VALUE}).")
+  String workspace;
+
+  @Option(names = "--once", description = "Push what changed, pull what is new, then exit.")
+  boolean once;
+
+  @Option(names = "--verbose", description = "Also print every heartbeat.")
+  boolean verbose;
+
+  SyncCommand(CliEnvironment env) {
+    super(env);
+  }
+
+  @Override
+  int run() throws Exception {
+    WorkspaceName name = argument(WorkspaceName::parse, workspace);
+    Path directory = (dir == null ? Path.of("").toAbsolutePath() : dir.toAbsolutePath()).normalize();
+    if (!Files.isDirectory(directory)) {
+      throw new AuraException("cannot sync " + directory, "no such directory", AuraException.USAGE);
+    }
+    PeerClient peer = PeerClient.open(env, Duration.ofSeconds(30));
+    PeerState state = peer.state;
+    try (PeerSyncStore store = PeerSyncStore.open(state.syncDatabase())) {
+      Session session = new Session(peer, store, directory, name);
+      try (session) {
+        int exit = new ControlLoop(env, out(), err(), peer, session, verbose).run();
+        if (once && exit == 0) {
+          out().println("synced: " + directory + " at workspace sequence " + session.replica.appliedSeq());
+        }
+        return exit;
+      }
+    } catch (SyncStoreException e) {
+      throw new AuraException(e.getMessage(), null);
+    }
+  }
+
+  /** The sync plane on top of the control loop. */
+  private final class Session implements ControlLoop.Hook, AutoCloseable {
+    private final PeerClient peer;
+    private final PeerSyncStore store;
+    private final Path directory;
+    private final WorkspaceName name;
+    private Replica replica;
+    private SyncAgent agent;
+    private DirectoryWatcher watcher;
+    private ControlConnection connection;
+    private long lastScan;
+    private long maxFileSize = MothershipConfig.Sync.DEFAULT_MAX_FILE_SIZE;
+
+    Session(PeerClient peer, PeerSyncStore store, Path directory, WorkspaceName name) throws Exception {
+      this.peer = peer;
+      this.store = store;
+      this.directory = directory;
+      this.name = name;
+      openReplica();
+      if (!once) {
+        watcher = DirectoryWatcher.start(directory);
+      }
+    }
+
+    private void openReplica() throws Exception {
+      if (replica != null) {
+        replica.close();
+      }
+      replica = Replica.open(store, directory, name, peer.membership.peerId(), maxFileSize, env.clock());
+      agent = new SyncAgent(replica, transport(), out(), err());
+    }
+
+    private SyncAgent.Transport transport() {
+      return new SyncAgent.Transport() {
+        @Override
+        public void send(ObjectNode message) {
+          if (connection != null) {
+            connection.send(message);
+          }
+        }
+
+        @Override
+        public Set<ContentHash> missing(WorkspaceName workspace, List<ContentHash> hashes) throws AuraException {
+          ObjectNode body = Wire.object();
+          hashes.forEach(h -> body.withArray("hashes").add(h.hex()));
+          JsonNode reply = peer.post(Wire.SYNC + workspace.value() + "/blobs/missing", body).body();
+          Set<ContentHash> out = new HashSet<>();
+          for (JsonNode h : reply.path("missing")) {
+            out.add(ContentHash.parse(h.asText()));
+          }
+          return out;
+        }
+
+        @Override
+        public void upload(WorkspaceName workspace, ContentHash hash, byte[] content) throws AuraException {
+          peer.client().putBytes(Wire.blob(workspace.value(), hash.hex()), content, peer.credential());
+        }
+
+        @Override
+        public InputStream download(WorkspaceName workspace, ContentHash hash) throws IOException {
+          try {
+            return peer.client().getBytes(Wire.blob(workspace.value(), hash.hex()), peer.credential());
+          } catch (AuraException e) {
+            throw new IOException(e.what() + e.why().map(w -> ": " + w).orElse(""));
+          }
+        }
+      };
+    }
+
+    @Override
+    public void connected(ControlConnection c) throws Exception {
+      this.connection = c;
+      agent.connected();
+    }
+
+    @Override
+    public boolean handle(ObjectNode message) throws Exception {
+      boolean mine = agent.handle(message);
+      if (mine && "subscribed".equals(message.path("type").asText())) {
+        long announced = agent.maxFileSize().orElse(maxFileSize);
+        if (announced != maxFileSize) {
+          maxFileSize = announced;
+          openReplica(); // the Mothership's limit applies from the next scan on
+          agent.handle(message);
+          lastScan = 0;
+        }
+      }
+      return mine;
+    }
+
+    @Override
+    public void idle() throws Exception {
+      boolean changed = watcher != null && watcher.takeChanged();
+      long now = System.nanoTime();
+      boolean rescan = changed || now - lastScan > RESCAN.toNanos();
+      if (rescan) {
+        lastScan = now;
+      }
+      agent.tick(rescan);
+    }
+
+    @Override
+    public Duration tick() {
+      return SyncAgent.tickInterval();
+    }
+
+    @Override
+    public boolean done() throws Exception {
+      return once && agent.caughtUp();
+    }
+
+    @Override
+    public boolean retries() {
+      return !once;
+    }
+
+    @Override
+    public void offline() throws Exception {
+      connection = null;
+      if (watcher != null && watcher.takeChanged()) {
+        agent.scanNow(); // recorded in the WAL now, pushed when the Mothership is back
+      }
+    }
+
+    @Override
+    public void close() {
+      if (watcher != null) {
+        watcher.close();
+      }
+      if (replica != null) {
+        replica.close();
+      }
+    }
+  }
+}
