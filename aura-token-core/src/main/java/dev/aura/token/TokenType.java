@@ -12,7 +12,9 @@ public enum TokenType {
   /** A signed revocation snapshot or delta: at most 1 MiB, so a page carries thousands of changes. */
   REVOCATION("aura-revocation+jwt", 1024 * 1024),
   /** A TLS pin handover announcement: at most 8 KiB. */
-  PIN_HANDOVER("aura-pin-handover+jwt", 8 * 1024);
+  PIN_HANDOVER("aura-pin-handover+jwt", 8 * 1024),
+  /** The head of the audit log's hash chain as the Mothership signed it, for peers keeping a copy: 8 KiB. */
+  AUDIT_HEAD("aura-audit-head+jwt", 8 * 1024);
 
   private final String typ;
   private final int maxLength;

@@ -8,6 +8,11 @@ import dev.aura.spi.AuditEventType;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aura.app.peer.AuditCopy;
+import dev.aura.app.peer.PeerState;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +44,11 @@ final class AuditCommand extends BaseCommand {
   @Option(names = "--limit", paramLabel = "N", defaultValue = "10000", description = "At most N entries.")
   int limit;
 
+  @Option(names = "--restore-from-copy", description = "On an admin peer: give the Mothership back the entries"
+      + " this peer's verified copy holds beyond the Mothership's chain (after a restore from an older backup),"
+      + " up to the last head the Mothership signed.")
+  boolean restoreFromCopy;
+
   @Mixin
   HostOptions host;
 
@@ -52,6 +62,9 @@ final class AuditCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     AdminTarget target;
+    if (restoreFromCopy) {
+      return restoreFromCopy();
+    }
     if (verify) {
       target = AdminTarget.resolve(env, host);
       JsonNode r = target.get(Wire.ADMIN + "audit/verify").body();
@@ -90,6 +103,36 @@ final class AuditCommand extends BaseCommand {
       out().println(Format.timestamp(Instant.parse(e.path("at").asText())) + " " + e.path("line").asText());
     }
     return 0;
+  }
+
+  private int restoreFromCopy() throws Exception {
+    PeerState state = new PeerState(env.home());
+    PeerState.Membership membership = state.requireMembership();
+    Path file = state.auditCopyFile();
+    if (!java.nio.file.Files.exists(file)) {
+      throw new AuraException("this peer keeps no copy of the audit log", "no " + file + ": admin peers keep one"
+          + " while 'aura sync' or 'aura mothership connect' runs");
+    }
+    AdminTarget target = AdminTarget.resolve(env, host);
+    long theirs = target.get(Wire.ADMIN + "audit/verify").body().path("entries_checked").asLong();
+    try (AuditCopy copy = AuditCopy.open(file, membership.mothershipId())) {
+      Optional<AuditCopy.TakeBack> back = copy.after(theirs);
+      if (back.isEmpty()) {
+        out().println("nothing to give back: the Mothership holds " + theirs + " entries, this copy's signed head"
+            + " is at " + copy.status().signedSeq());
+        return 0;
+      }
+      ObjectNode request = Wire.object();
+      request.set("entries", back.get().entries());
+      request.put("head", back.get().signedHead());
+      JsonNode r = target.post(Wire.ADMIN + "audit/take-back", request).body();
+      if (printedAsJson(json, r)) {
+        return 0;
+      }
+      out().println("gave back " + r.path("taken_back").asLong() + " audit entries (" + (theirs + 1) + " to "
+          + back.get().headSeq() + "); the Mothership's audit log is " + r.path("verification").asText());
+      return 0;
+    }
   }
 
   private Instant sinceInstant() throws AuraException {

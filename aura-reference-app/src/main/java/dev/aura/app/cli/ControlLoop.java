@@ -2,6 +2,7 @@ package dev.aura.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aura.app.AuraException;
+import dev.aura.app.peer.AuditCopy;
 import dev.aura.app.peer.ControlConnection;
 import dev.aura.app.peer.MothershipClient;
 import dev.aura.app.protocol.Wire;
@@ -55,6 +56,7 @@ final class ControlLoop {
   private final PeerClient peer;
   private final Hook hook;
   private final boolean verbose;
+  private AuditCopy auditCopy;
 
   ControlLoop(CliEnvironment env, PrintWriter out, PrintWriter err, PeerClient peer, Hook hook, boolean verbose) {
     this.env = env;
@@ -67,6 +69,16 @@ final class ControlLoop {
 
   /** Runs until interrupted (exit 0), revoked ("peer revoked") or, with a one-shot hook, done. */
   int run() throws Exception {
+    try {
+      return loop();
+    } finally {
+      if (auditCopy != null) {
+        auditCopy.close();
+      }
+    }
+  }
+
+  private int loop() throws Exception {
     AtomicReference<PublicKeyRing> keys = new AtomicReference<>();
     peer.state.mothershipKeys().ifPresent(jwks -> keys.set(PublicKeyRing.fromJwkSet(jwks)));
     PeerRevocationCache cache = PeerRevocationCache.builder().keys(keys::get).clock(env.clock())
@@ -182,8 +194,11 @@ final class ControlLoop {
               + m.path("peer_id").asText() + " (heartbeat " + m.path("heartbeat_seconds").asLong() + "s)");
           rotateIfAsked(m);
           ack(connection, cache);
+          followAudit(connection);
           hook.connected(connection);
         }
+        case "audit" -> copyAudit(m, keys);
+        case "audit_refused" -> { }
         case "heartbeat" -> {
           if (verbose) {
             out.println("heartbeat: " + m.path("server_time").asText() + " (revocation version "
@@ -200,6 +215,48 @@ final class ControlLoop {
         default -> hook.handle(m);
       }
       out.flush();
+    }
+  }
+
+  /** An admin peer keeps a verified copy of the audit log: follow it from the last entry held. */
+  private void followAudit(ControlConnection connection) throws AuraException {
+    if (peer.membership.role() != dev.aura.spi.Role.ADMIN) {
+      return;
+    }
+    if (auditCopy == null) {
+      auditCopy = AuditCopy.open(peer.state.auditCopyFile(), peer.membership.mothershipId());
+    }
+    ObjectNode follow = Wire.object();
+    follow.put("type", "audit_follow");
+    follow.put("after", auditCopy.lastSeq());
+    connection.send(follow);
+  }
+
+  private void copyAudit(ObjectNode m, AtomicReference<PublicKeyRing> keys) throws AuraException {
+    if (auditCopy == null) {
+      return;
+    }
+    String head = m.path("head").isTextual() ? m.path("head").asText() : null;
+    AuditCopy.Update update;
+    try {
+      update = auditCopy.apply(m.path("entries"), head, keys.get(), env.clock().instant());
+    } catch (AuraException e) {
+      if (e.what().equals("audit head refused")) {
+        refreshKeys(keys); // signed by a key this peer has not fetched yet
+        try {
+          update = auditCopy.apply(m.path("entries"), head, keys.get(), env.clock().instant());
+        } catch (AuraException again) {
+          err.println("warning: " + again.what() + again.why().map(w -> ": " + w).orElse(""));
+          return;
+        }
+      } else {
+        err.println("warning: " + e.what() + e.why().map(w -> ": " + w).orElse(""));
+        return;
+      }
+    }
+    update.truncation().ifPresent(t -> err.println("warning: " + t));
+    if (update.added() > 0) {
+      out.println("audit: copied " + update.added() + " entries (up to " + auditCopy.lastSeq() + ")");
     }
   }
 

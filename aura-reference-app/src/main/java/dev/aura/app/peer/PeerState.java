@@ -161,6 +161,11 @@ public final class PeerState {
     return home.resolve("sync.db");
   }
 
+  /** @return {@code audit-copy.db}: an admin peer's verified copy of the Mothership's audit log */
+  public Path auditCopyFile() {
+    return home.resolve("audit-copy.db");
+  }
+
   /** @return the Mothership's public keys as last fetched (a JWK set), if any */
   public Optional<String> mothershipKeys() throws AuraException {
     try {

@@ -108,6 +108,7 @@ public final class ApiHandler extends Handler.Abstract {
     route("POST", Wire.ADMIN + "peers/workspaces", this::peerWorkspaces);
     route("GET", Wire.ADMIN + "audit", this::audit);
     route("GET", Wire.ADMIN + "audit/verify", this::verifyAudit);
+    route("POST", Wire.ADMIN + "audit/take-back", this::takeBackAudit);
     route("POST", Wire.ADMIN + "rotate-key", this::rotateKey);
     route("GET", Wire.ADMIN + "tls", this::tlsInfo);
     route("POST", Wire.ADMIN + "tls/rotate", this::tlsRotate);
@@ -700,6 +701,16 @@ public final class ApiHandler extends Handler.Abstract {
     }
   }
 
+  private JsonNode takeBackAudit(Call call) throws Exception {
+    call.principal().requireAdmin("audit --restore-from-copy");
+    ObjectNode r = call.body(Wire.MAX_CONTROL_MESSAGE_BYTES * 16);
+    int n = mothership.auditReplication().takeBack(r.path("entries"), requireText(r, "head"));
+    ObjectNode body = Wire.object();
+    body.put("taken_back", n);
+    body.put("verification", mothership.verifyAudit().isIntact() ? "intact" : "broken");
+    return body;
+  }
+
   private JsonNode verifyAudit(Call call) throws Exception {
     call.principal().requireAdmin("audit --verify");
     AuditVerification v = mothership.verifyAudit();
@@ -838,20 +849,25 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     ObjectNode body() throws ApiException, IOException {
+      return body(Wire.MAX_BODY_BYTES);
+    }
+
+    /** Reads a JSON body of at most {@code max} bytes (a few routes take more than the usual 64 KiB). */
+    ObjectNode body(int max) throws ApiException, IOException {
       if (body != null) {
         return body;
       }
       long declared = request.getLength();
-      if (declared > Wire.MAX_BODY_BYTES) {
+      if (declared > max) {
         throw new ApiException(413, "too_large", "request body too large", declared + " bytes, at most "
-            + Wire.MAX_BODY_BYTES);
+            + max);
       }
       byte[] bytes;
       try (InputStream in = Content.Source.asInputStream(request)) {
-        bytes = in.readNBytes(Wire.MAX_BODY_BYTES + 1);
+        bytes = in.readNBytes(max + 1);
       }
-      if (bytes.length > Wire.MAX_BODY_BYTES) {
-        throw new ApiException(413, "too_large", "request body too large", "at most " + Wire.MAX_BODY_BYTES
+      if (bytes.length > max) {
+        throw new ApiException(413, "too_large", "request body too large", "at most " + max
             + " bytes");
       }
       try {

@@ -53,6 +53,7 @@ public final class ControlSessions implements AutoCloseable {
     final PeerGrant grant;
     final String credentialKid;
     volatile long acknowledged = -1;
+    volatile boolean auditHeadSent;
     private final List<Runnable> onClose = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Connection(Session session, AuthenticatedPeer peer, PeerGrant grant, String credentialKid) {
@@ -89,6 +90,7 @@ public final class ControlSessions implements AutoCloseable {
 
   private final MothershipService mothership;
   private final SyncHub sync;
+  private final AuditReplication audit;
   private final Map<PeerId, Set<Connection>> connections = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats;
 
@@ -96,6 +98,7 @@ public final class ControlSessions implements AutoCloseable {
   public ControlSessions(MothershipService mothership) {
     this.mothership = mothership;
     this.sync = new SyncHub(mothership);
+    this.audit = mothership.auditReplication();
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aura-heartbeat");
       t.setDaemon(true);
@@ -145,7 +148,7 @@ public final class ControlSessions implements AutoCloseable {
       c.session.close(1003, "malformed message", Callback.NOOP);
       return;
     }
-    if (sync.received(c, message)) {
+    if (sync.received(c, message) || audit.received(c, message)) {
       return;
     }
     if ("ack".equals(message.path("type").asText())) {
@@ -167,6 +170,7 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   private void heartbeat() {
+    audit.tick();
     try {
       Instant now = mothership.clock().instant();
       for (Set<Connection> set : connections.values()) {
@@ -269,6 +273,11 @@ public final class ControlSessions implements AutoCloseable {
   /** @return the idle timeout of a control connection: three heartbeats */
   public Duration idleTimeout() {
     return mothership.config().peers().heartbeatInterval().multipliedBy(3);
+  }
+
+  /** @return the audit log's replication to admin peers */
+  AuditReplication audit() {
+    return audit;
   }
 
   /** @return the sync plane's view of the connections */

@@ -104,6 +104,7 @@ public final class MothershipService implements AutoCloseable {
   private final HandshakeLimiter limiter;
   private final EventLog eventLog;
   private final AccessPolicy access;
+  private final AuditReplication auditReplication;
   private final Metrics metrics = new Metrics();
   private final ExecutorService follower;
   private final List<StoreChangeFeed.Subscription> subscriptions = new ArrayList<>();
@@ -123,6 +124,7 @@ public final class MothershipService implements AutoCloseable {
     this.revocations = revocations;
     this.eventLog = eventLog;
     this.access = AccessPolicy.of(revocations, clock);
+    this.auditReplication = new AuditReplication(this);
     this.publisher = RevocationPublisher.of(revocations, keys, clock);
     this.issuer = JoinTokenIssuer.builder().mothershipId(id).keyRing(keys).ledger(stores.tokenLedger())
         .clock(clock).fingerprint(() -> certificates.current().fingerprint())
@@ -717,6 +719,11 @@ public final class MothershipService implements AutoCloseable {
   /** @return the sync event log */
   public EventLog eventLog() {
     return eventLog;
+  }
+
+  /** @return the audit log's replication to admin peers */
+  AuditReplication auditReplication() {
+    return auditReplication;
   }
 
   /** @return the access policy every sync action is decided by */

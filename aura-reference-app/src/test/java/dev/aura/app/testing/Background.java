@@ -30,6 +30,11 @@ public final class Background implements AutoCloseable {
     return out.toString();
   }
 
+  /** @return the error output so far */
+  public String err() {
+    return err.toString();
+  }
+
   /** Waits until the output contains {@code text} {@code times} times, failing after {@code timeout}. */
   public void awaitOutput(String text, int times, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
