@@ -151,6 +151,7 @@ class ReplicaApplyTest extends ReplicaFixture {
     log.push(c);
     assertThat(log.events).isEmpty();
     assertThat(c.pending(10)).isEmpty();
+    assertThat(c.walStatus().oldestUnacked()).as("only refused events: none is unacked").isEmpty();
     write(c.directory(), "c.txt", "pending");
     c.scan();
 

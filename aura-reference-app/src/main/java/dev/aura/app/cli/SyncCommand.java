@@ -66,6 +66,16 @@ final class SyncCommand extends BaseCommand {
     }
     PeerClient peer = PeerClient.open(env, Duration.ofSeconds(30));
     PeerState state = peer.state;
+    Thread loop = Thread.currentThread();
+    Thread stopper = new Thread(() -> { // Ctrl-C: end the loop, which closes the WAL, then let the JVM exit
+      loop.interrupt();
+      try {
+        loop.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "aura-sync-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
     try (PeerSyncStore store = PeerSyncStore.open(state.syncDatabase())) {
       Session session = new Session(peer, store, directory, name);
       try (session) {
@@ -77,6 +87,12 @@ final class SyncCommand extends BaseCommand {
       }
     } catch (SyncStoreException e) {
       throw new AuraException(e.getMessage(), null);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for this thread to end
+      }
     }
   }
 

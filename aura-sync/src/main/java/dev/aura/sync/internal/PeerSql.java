@@ -342,7 +342,8 @@ public final class PeerSql {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         long oldest = rs.getLong(3);
-        return new WalStats(rs.getLong(1), rs.getLong(2), rs.wasNull() ? null : Instant.ofEpochMilli(oldest));
+        boolean none = rs.wasNull();
+        return new WalStats(rs.getLong(1), rs.getLong(2), none ? null : Instant.ofEpochMilli(oldest));
       }
     }
   }
