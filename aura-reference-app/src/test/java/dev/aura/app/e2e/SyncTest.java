@@ -235,6 +235,40 @@ class SyncTest {
   }
 
   @Test
+  void anOperatorLimitsAConnectedPeer_whoIsCutOffFromTheOtherWorkspace_andCanStillUseTheAllowedOne()
+      throws Exception {
+    try (MothershipFixture m = MothershipFixture.builder(temp).config(CONFIG).start()) {
+      MothershipFixture.Peer alice = m.peer("alice");
+      MothershipFixture.Peer bob = m.peer("bob");
+      ok(alice.join(m.issue("--for", "alice@acme.com")));
+      String bobId = ok(bob.join(m.issue("--for", "bob@acme.com"))).field("peer_id");
+      Path b = dir("bob");
+      try (Background sync = new Background(bob.env(), "sync", "--dir", b.toString(), "--workspace", "widget")) {
+        sync.awaitOutput("syncing: ");
+        Cli.Result limited = ok(m.host("mothership", "peer", "workspaces", bobId, "--only", "gadget"));
+        assertThat(limited.out()).isEqualTo(bobId + " may use gadget (1 connection(s) closed to apply it)\n");
+        Cli.Result ended = sync.awaitExit(BOUND);
+        assertThat(ended.err()).startsWith("error: workspace not permitted\ncaused by: " + bobId
+            + " (bob@acme.com) may use only gadget, not widget");
+      }
+      Path a = dir("alice");
+      Files.writeString(a.resolve("w.txt"), "widget\n");
+      ok(once(alice, a, "--workspace", "widget"));
+      assertThat(once(bob, b, "--workspace", "widget").exit()).isEqualTo(1);
+      assertThat(b.resolve("w.txt")).doesNotExist();
+      ok(once(bob, dir("bob-gadget"), "--workspace", "gadget"));
+      assertThat(m.host("mothership", "peers", "--json").out()).contains("\"workspaces\" : [ \"gadget\" ]");
+      assertThat(m.host("mothership", "audit", "--filter", "peer_workspaces").out())
+          .contains("peer_workspaces " + bobId + " by local-admin");
+      ok(m.host("mothership", "peer", "workspaces", bobId, "--all"));
+      ok(once(bob, b, "--workspace", "widget"));
+      assertThat(b.resolve("w.txt")).hasContent("widget");
+      Cli.Result both = m.host("mothership", "peer", "workspaces", bobId, "--all", "--only", "x");
+      assertThat(both.exit()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void longRunningSync_relaysALocalWrite_toAnotherPeer_andResumesAfterTheMothershipRestarts() throws Exception {
     try (MothershipFixture m = MothershipFixture.builder(temp).config(CONFIG).start()) {
       MothershipFixture.Peer alice = m.peer("alice");
