@@ -26,6 +26,18 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ControlLoop {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+  /**
+   * Thrown by a hook when the session cannot go on but a new one may (the Mothership stopped answering a
+   * request, content could not be fetched): the loop reconnects with backoff, as after a dropped connection.
+   */
+  static final class Reconnect extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Reconnect(String why) {
+      super(why, null, false, false);
+    }
+  }
+
   /** What runs on top of the control connection. */
   interface Hook {
     /** Called after every {@code hello}: the connection is ready. */
@@ -166,7 +178,11 @@ final class ControlLoop {
       long now = System.nanoTime();
       if (event == null || now - lastTick >= tickNanos) {
         lastTick = now;
-        hook.idle();
+        try {
+          hook.idle();
+        } catch (Reconnect r) {
+          return new Reason(false, r.getMessage());
+        }
       }
       if (event == null) {
         if (now - lastHeard > silenceNanos) {
@@ -212,7 +228,13 @@ final class ControlLoop {
           ack(connection, cache);
         }
         case "pin_handover" -> followHandover(m.path("handover").asText());
-        default -> hook.handle(m);
+        default -> {
+          try {
+            hook.handle(m);
+          } catch (Reconnect r) {
+            return new Reason(false, r.getMessage());
+          }
+        }
       }
       out.flush();
     }

@@ -173,7 +173,18 @@ final class SyncCommand extends BaseCommand {
 
     @Override
     public boolean handle(ObjectNode message) throws Exception {
-      boolean mine = agent.handle(message);
+      boolean mine;
+      try {
+        mine = agent.handle(message);
+      } catch (IOException e) { // content could not be fetched: resubscribe from the last applied event
+        throw new ControlLoop.Reconnect("could not apply an event: " + e.getMessage());
+      } catch (SyncStoreException e) {
+        if (e.reason() != SyncStoreException.Reason.DISK_FULL) {
+          throw e;
+        }
+        warn("warning: " + e.getMessage());
+        throw new ControlLoop.Reconnect("could not apply an event: the disk is full");
+      }
       if (mine && "subscribed".equals(message.path("type").asText())) {
         long announced = agent.maxFileSize().orElse(maxFileSize);
         if (announced != maxFileSize) {
@@ -194,7 +205,32 @@ final class SyncCommand extends BaseCommand {
       if (rescan) {
         lastScan = now;
       }
-      agent.tick(rescan);
+      try {
+        agent.tick(rescan);
+      } catch (AuraException e) { // a content request failed: the Mothership went away, or refuses us now
+        throw new ControlLoop.Reconnect(e.what() + e.why().map(w -> ": " + w).orElse(""));
+      } catch (SyncStoreException e) {
+        if (e.reason() != SyncStoreException.Reason.DISK_FULL) {
+          throw e;
+        }
+        warn("warning: " + e.getMessage() + " (retrying; nothing is lost: the files stay as they are)");
+      } catch (IOException e) {
+        warn("warning: could not scan " + directory + ": " + e.getMessage() + " (retrying)");
+      }
+    }
+
+    private long lastWarning;
+    private String lastWarningText;
+
+    /** Prints a warning, at most once every 10 seconds when it repeats. */
+    private void warn(String text) {
+      long now = System.nanoTime();
+      if (!text.equals(lastWarningText) || now - lastWarning > RESCAN.toNanos()) {
+        err().println(text);
+        err().flush();
+        lastWarning = now;
+        lastWarningText = text;
+      }
     }
 
     @Override
@@ -216,7 +252,14 @@ final class SyncCommand extends BaseCommand {
     public void offline() throws Exception {
       connection = null;
       if (watcher != null && watcher.takeChanged()) {
-        agent.scanNow(); // recorded in the WAL now, pushed when the Mothership is back
+        try {
+          agent.scanNow(); // recorded in the WAL now, pushed when the Mothership is back
+        } catch (SyncStoreException e) {
+          if (e.reason() != SyncStoreException.Reason.DISK_FULL) {
+            throw e;
+          }
+          warn("warning: " + e.getMessage() + " (retrying; nothing is lost: the files stay as they are)");
+        }
       }
     }
 

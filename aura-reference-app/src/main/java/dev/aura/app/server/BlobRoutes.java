@@ -92,6 +92,9 @@ final class BlobRoutes {
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
           log.putBlob(workspace, hash, in);
+        } catch (IOException e) { // the peer went away mid-upload: nothing was stored
+          throw ApiException.badRequest("upload incomplete", "the content of " + hash.abbreviated()
+              + " ended early; nothing was stored");
         } catch (EventLogException e) {
           throw switch (e.reason()) {
             case BAD_CONTENT -> ApiException.badRequest("content does not match its hash", e.getMessage());
