@@ -164,8 +164,11 @@ final class StartCommand extends BaseCommand {
             "see " + log);
       }
       OptionalLong recorded = dir.readPid();
-      if (recorded.isPresent() && recorded.getAsLong() == child.pid() && Files.exists(dir.urlFile())) {
-        for (String line : readFrom(log, offset)) {
+      List<String> printed = readFrom(log, offset);
+      boolean announced = printed.stream().anyMatch(l -> l.startsWith("store: "))
+          || System.nanoTime() > deadline - 2_000_000_000L; // its lines may lag the runtime files under load
+      if (recorded.isPresent() && recorded.getAsLong() == child.pid() && Files.exists(dir.urlFile()) && announced) {
+        for (String line : printed) {
           if (line.matches("(mothership|listening|fingerprint|certificate|certificate_expires|data_dir|store): .*")) {
             out().println(line);
           }

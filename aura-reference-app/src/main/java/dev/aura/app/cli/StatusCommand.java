@@ -89,7 +89,8 @@ final class StatusCommand extends BaseCommand {
     List<String> heads = new ArrayList<>();
     for (JsonNode w : sync.path("workspaces")) {
       heads.add(w.path("name").asText() + " at " + w.path("head").asLong() + " (" + w.path("subscribers").asLong()
-          + " syncing)");
+          + " syncing" + (w.path("relay_behind").asLong() > 0 ? ", relay " + w.path("relay_behind").asLong()
+          + " behind" : "") + ")");
     }
     out().println("workspaces: " + (heads.isEmpty() ? "none yet" : String.join(", ", heads)));
     out().println("health: " + s.path("health").asText());

@@ -376,6 +376,8 @@ public final class ApiHandler extends Handler.Abstract {
       o.put("name", w.getKey().value());
       o.put("head", w.getValue());
       o.put("subscribers", subscribers.getOrDefault(w.getKey().value(), 0));
+      Long cursor = server.syncRelayCursors().get(w.getKey().value());
+      o.put("relay_behind", cursor == null ? 0 : Math.max(0, w.getValue() - cursor));
     }
     return sync;
   }

@@ -286,6 +286,13 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
   }
 
   @Override
+  public java.util.Map<String, Long> syncRelayCursors() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    sessions.sync().relayCursors().forEach((w, n) -> out.put(w.value(), n));
+    return out;
+  }
+
+  @Override
   public java.util.Map<String, Integer> syncSubscribers() {
     java.util.Map<String, Integer> out = new java.util.TreeMap<>();
     sessions.sync().subscriberCounts().forEach((w, n) -> out.put(w.value(), n));

@@ -27,6 +27,9 @@ public interface ServerControl {
   /** @return pushes received whose events are not yet persisted and acknowledged */
   int syncPushesInFlight();
 
+  /** @return per workspace name, the lowest sequence relayed to every subscriber */
+  java.util.Map<String, Long> syncRelayCursors();
+
   /** @return open subscriptions per workspace name */
   java.util.Map<String, Integer> syncSubscribers();
 

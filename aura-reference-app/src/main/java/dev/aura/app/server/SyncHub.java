@@ -364,6 +364,14 @@ final class SyncHub implements AutoCloseable {
     return inFlightPushes.get();
   }
 
+  /** @return per workspace, the lowest sequence a subscriber has been sent (how far relay is behind) */
+  Map<WorkspaceName, Long> relayCursors() {
+    Map<WorkspaceName, Long> out = new java.util.HashMap<>();
+    subscribers.forEach((w, set) -> set.stream().mapToLong(sub -> sub.cursor).min()
+        .ifPresent(min -> out.put(w, min)));
+    return out;
+  }
+
   /** @return subscribers per workspace */
   Map<WorkspaceName, Integer> subscriberCounts() {
     Map<WorkspaceName, Integer> out = new java.util.TreeMap<>(java.util.Comparator.comparing(WorkspaceName::value));
