@@ -21,6 +21,10 @@ final class Arguments {
     }
   }
 
+  String text(String name, String fallback) {
+    return values.getOrDefault(name, fallback);
+  }
+
   int integer(String name, int fallback) {
     String v = values.get(name);
     return v == null ? fallback : Integer.parseInt(v.replace("_", "").replace(",", ""));
