@@ -195,7 +195,7 @@ final class SyncHub implements AutoCloseable {
       batch.add(new EventLog.Submitted(s.id(), s.change()));
     }
     inFlightPushes.incrementAndGet();
-    log.append(workspace, batch).whenComplete((results, failure) -> {
+    log.append(workspace, batch).whenCompleteAsync((results, failure) -> {
       inFlightPushes.decrementAndGet();
       if (failure != null) {
         String why = failure instanceof EventLogException e ? e.getMessage()
@@ -222,12 +222,13 @@ final class SyncHub implements AutoCloseable {
       }
       c.send(reply);
       notifyWorkspace(workspace);
-    });
+    }, relay);
   }
 
   private void refusePush(ControlSessions.Connection c, WorkspaceName workspace, List<EventCodec.Submitted> events,
       AccessDecision decision) {
     String code = decision.denial().orElseThrow().code();
+    mothership.metrics().pushRefused(code);
     String text = decision.message().orElseThrow();
     ObjectNode reply = Wire.object();
     reply.put("type", "pushed");
@@ -272,22 +273,66 @@ final class SyncHub implements AutoCloseable {
     relay.execute(() -> pump(s));
   }
 
+  /** A page of events as sent: the text once, shared by every subscriber at the same cursor. */
+  private record Page(String text, long last) {}
+
+  /** Recent pages per (workspace, cursor): subscribers that keep up read and serialise a page once between them. */
+  private final Map<String, Page> pages = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Page> eldest) {
+          return size() > 256;
+        }
+      });
+
+  private Page page(WorkspaceName workspace, long cursor) throws EventLogException {
+    String key = workspace.value() + "@" + cursor;
+    Page cached = pages.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    List<SyncEvent> events = log.read(workspace, cursor, PAGE_EVENTS);
+    if (events.isEmpty()) {
+      return null;
+    }
+    StringBuilder text = new StringBuilder(PAGE_BYTES / 4);
+    text.append("{\"type\":\"events\",\"workspace\":\"").append(workspace.value()).append("\",\"events\":[");
+    int start = text.length();
+    long last = cursor;
+    for (SyncEvent e : events) {
+      String json = Wire.write(EventCodec.write(e));
+      if (text.length() > start && text.length() - start + json.length() > PAGE_BYTES) {
+        break;
+      }
+      if (text.length() > start) {
+        text.append(',');
+      }
+      text.append(json);
+      last = e.seq();
+    }
+    Page page = new Page(text.append("]}").toString(), last);
+    pages.put(key, page);
+    return page;
+  }
+
   /** Sends the subscriber's next page, if any; called with {@code sending} set. */
   private void pump(Subscriber s) {
-    List<SyncEvent> page = List.of();
+    Page page = null;
     try {
       if (!s.closed && s.connection.session.isOpen()) {
         AccessDecision pull = mothership.access().decide(s.connection.grant, SyncAction.PULL, s.workspace);
         if (!pull.isAllowed()) {
           s.closed = true; // a revoked peer gets nothing published after the revocation
         } else {
-          page = log.read(s.workspace, s.cursor, PAGE_EVENTS);
+          page = page(s.workspace, s.cursor);
         }
       }
     } catch (EventLogException | RuntimeException e) {
       LOG.warn("could not read {} for {}: {}", s.workspace, s.connection.peer.peer(), e.getMessage());
     }
-    if (page.isEmpty()) {
+    if (page == null) {
       boolean again;
       synchronized (s) {
         s.sending = false;
@@ -298,24 +343,8 @@ final class SyncHub implements AutoCloseable {
       }
       return;
     }
-    ObjectNode message = Wire.object();
-    message.put("type", "events");
-    message.put("workspace", s.workspace.value());
-    ArrayNode events = message.putArray("events");
-    int bytes = 0;
-    long last = s.cursor;
-    for (SyncEvent e : page) {
-      ObjectNode json = EventCodec.write(e);
-      int size = json.toString().length();
-      if (bytes > 0 && bytes + size > PAGE_BYTES) {
-        break;
-      }
-      events.add(json);
-      bytes += size;
-      last = e.seq();
-    }
-    long next = last;
-    s.connection.session.sendText(Wire.write(message), Callback.from(() -> {
+    long next = page.last();
+    s.connection.session.sendText(page.text(), Callback.from(() -> {
       synchronized (s) {
         s.cursor = next;
         s.sending = false;
