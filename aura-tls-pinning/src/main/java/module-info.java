@@ -6,6 +6,7 @@
  */
 module dev.aura.tls {
   requires transitive dev.aura.spi;
+  requires dev.aura.token;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.slf4j;

@@ -3,20 +3,18 @@ package dev.aura.tls;
 import dev.aura.spi.Fingerprint;
 import dev.aura.tls.TlsPinningException.Reason;
 import dev.aura.tls.internal.Certificates;
-import dev.aura.tls.internal.CompactJws;
-import dev.aura.tls.internal.FlatJson;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
+import dev.aura.token.CertificateSignedJws;
+import dev.aura.token.Claims;
+import dev.aura.token.RejectionReason;
+import dev.aura.token.TokenRejectedException;
+import dev.aura.token.TokenType;
+import dev.aura.token.TypedJws;
+import dev.aura.token.VerifiedJws;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -31,7 +29,9 @@ import java.util.Set;
  * carries the old certificate A, and payload {@code {"from":A's fingerprint,"to":B's fingerprint,
  * "retire_at":T,"iat":issued,"seq":n}} (seconds since the epoch). It is signed with A's private key,
  * ES256 (RFC 7518 section 3.4). The {@code typ} keeps it from ever being taken for a join token or any other
- * signed object, and the other way round.
+ * signed object, and the other way round. Signing and verifying run on the token core's one strict JWS path
+ * ({@link TypedJws#signWithCertificate}, {@link TypedJws#parseCertificateSigned}), the same parser, JSON and
+ * ES256 code as every other Aura token.
  *
  * <pre>{@code
  * // peer, on receiving handover.compact() from its Mothership:
@@ -50,10 +50,9 @@ public final class PinHandover {
   public static final String TYPE = "aura-pin-handover+jwt";
   /** The only signature algorithm accepted: ECDSA P-256 with SHA-256. */
   public static final String ALGORITHM = "ES256";
-  /** Longest compact form accepted, in characters. */
-  public static final int MAX_LENGTH = 8192;
+  /** Longest compact form accepted, in characters: the token core's cap for the type, 8 KiB. */
+  public static final int MAX_LENGTH = TokenType.PIN_HANDOVER.maxLength();
 
-  private static final Set<String> HEADER_MEMBERS = Set.of("alg", "typ", "x5c");
   private static final Set<String> PAYLOAD_MEMBERS = Set.of("from", "to", "retire_at", "iat", "seq");
 
   private final Fingerprint from;
@@ -81,14 +80,6 @@ public final class PinHandover {
           + " current certificate (" + previous.subject() + ") has a " + previous.exportPrivateKey()
           .getAlgorithm() + " key, so peers must repin instead");
     }
-    Map<String, Object> header = new LinkedHashMap<>();
-    header.put("alg", ALGORITHM);
-    header.put("typ", TYPE);
-    try {
-      header.put("x5c", List.of(Base64.getEncoder().encodeToString(previous.certificate().getEncoded())));
-    } catch (CertificateEncodingException e) {
-      throw new IllegalArgumentException("certificate cannot be DER-encoded", e);
-    }
     Instant retire = retireAt.truncatedTo(ChronoUnit.SECONDS);
     Instant issued = issuedAt.truncatedTo(ChronoUnit.SECONDS);
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -97,17 +88,20 @@ public final class PinHandover {
     payload.put("retire_at", retire.getEpochSecond());
     payload.put("iat", issued.getEpochSecond());
     payload.put("seq", sequence);
-    String compact = CompactJws.signEs256(FlatJson.write(header), FlatJson.write(payload),
-        previous.exportPrivateKey());
+    String compact = TypedJws.signWithCertificate(TokenType.PIN_HANDOVER, payload, previous.exportPrivateKey(),
+        previous.certificate());
     return new PinHandover(previous.fingerprint(), to, retire, issued, sequence, compact);
   }
 
   /**
-   * Verifies a received handover against the peer's pins. In order: size and structure; the header (exactly
-   * {@code alg} ES256, {@code typ} {@value #TYPE}, one {@code x5c} certificate); the {@code x5c}
-   * certificate's fingerprint is pinned and not retired at the clock's now; the ES256 signature verifies with
-   * that certificate's public key; the payload's {@code from} is that fingerprint, {@code to} differs from
-   * it, {@code retire_at} is not before {@code iat}; {@code seq} is after {@code current}'s last applied
+   * Verifies a received handover against the peer's pins, on the token core's strict path
+   * ({@link TypedJws#parseCertificateSigned}). In order: size (at most {@link #MAX_LENGTH}), structure,
+   * canonical base64url and duplicate-key-strict JSON; the header is exactly {@code alg}, {@code typ} and
+   * {@code x5c} with one DER certificate, {@code alg} ES256 and {@code typ} {@value #TYPE}; the {@code x5c}
+   * certificate's fingerprint is pinned and not retired at the clock's now; the signature is 64 bytes
+   * {@code R || S} and verifies with that certificate's public key; the payload is exactly {@code from},
+   * {@code to}, {@code retire_at}, {@code iat}, {@code seq}, with {@code from} that fingerprint, {@code to}
+   * another, {@code retire_at} not before {@code iat}; {@code seq} is after {@code current}'s last applied
    * sequence. The old certificate's own validity dates are not checked: a handover is what rescues a peer
    * from an expired certificate.
    *
@@ -121,37 +115,16 @@ public final class PinHandover {
   public static PinHandover verify(String compact, PinSet current, Clock clock) throws TlsPinningException {
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(clock, "clock");
-    if (compact == null || compact.isEmpty()) {
-      throw new TlsPinningException(Reason.HANDOVER_MALFORMED, "handover is empty");
-    }
-    if (compact.length() > MAX_LENGTH) {
-      throw new TlsPinningException(Reason.HANDOVER_MALFORMED, "handover has " + compact.length()
-          + " characters, at most " + MAX_LENGTH + " are accepted");
-    }
-    CompactJws.Segments segments;
-    Map<String, Object> header;
+    CertificateSignedJws jws;
     try {
-      segments = CompactJws.split(compact);
-      header = FlatJson.parse(new String(CompactJws.decodeCanonical(segments.header(), "header"),
-          StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      throw malformed("header: " + e.getMessage());
+      jws = TypedJws.parseCertificateSigned(compact, TokenType.PIN_HANDOVER);
+    } catch (TokenRejectedException e) {
+      // Every refusal before the signature check is a malformed handover, but one without a signature
+      // segment at all, which gets its own reason; the strict path's detail says which check failed.
+      throw new TlsPinningException(unsigned(compact) ? Reason.HANDOVER_UNSIGNED : Reason.HANDOVER_MALFORMED,
+          detail(e));
     }
-    Object alg = header.get("alg");
-    if ("none".equals(alg) || segments.signature().isEmpty()) {
-      throw new TlsPinningException(Reason.HANDOVER_UNSIGNED, "alg " + alg + ", signature "
-          + segments.signature().length() + " characters; expected alg " + ALGORITHM + " and a signature");
-    }
-    if (!TYPE.equals(header.get("typ"))) {
-      throw malformed("typ " + header.get("typ") + ", expected " + TYPE);
-    }
-    if (!ALGORITHM.equals(alg)) {
-      throw malformed("alg " + alg + ", expected " + ALGORITHM);
-    }
-    if (!header.keySet().equals(HEADER_MEMBERS)) {
-      throw malformed("header members " + header.keySet() + ", expected exactly alg, typ and x5c");
-    }
-    X509Certificate signer = x5c(header.get("x5c"));
+    X509Certificate signer = jws.certificate();
     Fingerprint signerFingerprint = Certificates.fingerprint(signer);
     Instant now = clock.instant();
     if (!current.accepts(signerFingerprint, now)) {
@@ -160,25 +133,15 @@ public final class PinHandover {
           + current.find(signerFingerprint).map(pin -> "pinned but " + pin.window(now)).orElse("not pinned")
           + "; pinned: " + current.describe(now));
     }
-    if (!Certificates.isP256(signer.getPublicKey())) {
-      throw malformed("the x5c certificate has a " + signer.getPublicKey().getAlgorithm()
-          + " key, ES256 needs EC P-256");
-    }
-    byte[] signature;
+    VerifiedJws verified;
     try {
-      signature = CompactJws.decodeCanonical(segments.signature(), "signature");
-    } catch (IllegalArgumentException e) {
-      throw malformed(e.getMessage());
+      verified = jws.verify(signer.getPublicKey(), "certificate " + signerFingerprint + " (subject "
+          + Certificates.subject(signer) + ")");
+    } catch (TokenRejectedException e) {
+      throw new TlsPinningException(e.reason() == RejectionReason.INVALID_SIGNATURE
+          ? Reason.HANDOVER_INVALID_SIGNATURE : Reason.HANDOVER_MALFORMED, detail(e));
     }
-    if (signature.length != CompactJws.ES256_SIGNATURE_LENGTH) {
-      throw new TlsPinningException(Reason.HANDOVER_INVALID_SIGNATURE, "signature has " + signature.length
-          + " bytes, ES256 has " + CompactJws.ES256_SIGNATURE_LENGTH);
-    }
-    if (!CompactJws.verifyEs256(signer.getPublicKey(), segments.signingInput(), signature)) {
-      throw new TlsPinningException(Reason.HANDOVER_INVALID_SIGNATURE, "signature does not verify with the key"
-          + " of certificate " + signerFingerprint + " (subject " + Certificates.subject(signer) + ")");
-    }
-    PinHandover handover = payload(segments, signerFingerprint, compact);
+    PinHandover handover = payload(verified.claims(), signerFingerprint, compact);
     if (handover.sequence <= current.handoverSequence()) {
       throw new TlsPinningException(Reason.HANDOVER_OUT_OF_ORDER, "handover sequence " + handover.sequence
           + " is not after the last applied sequence " + current.handoverSequence()
@@ -187,73 +150,71 @@ public final class PinHandover {
     return handover;
   }
 
-  private static X509Certificate x5c(Object value) throws TlsPinningException {
-    if (!(value instanceof List) || ((List<?>) value).size() != 1) {
-      throw malformed("x5c must hold exactly one certificate, the one being succeeded");
-    }
-    try {
-      byte[] der = Base64.getDecoder().decode((String) ((List<?>) value).get(0));
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
-    } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
-      throw malformed("x5c is not a base64 DER certificate");
-    }
+  /** Only labels an input the strict path already refused: three segments, the signature one empty. */
+  private static boolean unsigned(String compact) {
+    return compact != null && compact.endsWith(".") && compact.chars().filter(c -> c == '.').count() == 2;
   }
 
-  private static PinHandover payload(CompactJws.Segments segments, Fingerprint signer, String compact)
-      throws TlsPinningException {
-    Map<String, Object> claims;
-    try {
-      claims = FlatJson.parse(new String(CompactJws.decodeCanonical(segments.payload(), "payload"),
-          StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException e) {
-      throw malformed("payload: " + e.getMessage());
+  /**
+   * The strict path's message without its "malformed token: " or "invalid signature: " lead, which the
+   * handover reason replaces; "wrong token type: ..." stays, it says what the check was.
+   */
+  private static String detail(TokenRejectedException e) {
+    String message = e.getMessage();
+    if (e.reason() == RejectionReason.WRONG_TYPE) {
+      return message;
     }
-    if (!claims.keySet().equals(PAYLOAD_MEMBERS)) {
-      throw malformed("payload members " + claims.keySet()
+    String lead = e.reason().text() + ": ";
+    return message.startsWith(lead) ? message.substring(lead.length()) : message;
+  }
+
+  private static PinHandover payload(Claims claims, Fingerprint signer, String compact)
+      throws TlsPinningException {
+    if (!claims.asMap().keySet().equals(PAYLOAD_MEMBERS)) {
+      throw malformed("payload members " + claims.asMap().keySet()
           + ", expected exactly from, to, retire_at, iat and seq");
     }
     Fingerprint from = fingerprintClaim(claims, "from");
     Fingerprint to = fingerprintClaim(claims, "to");
-    long retireAt = longClaim(claims, "retire_at");
-    long issuedAt = longClaim(claims, "iat");
-    long sequence = longClaim(claims, "seq");
+    Instant retireAt = dateClaim(claims, "retire_at");
+    Instant issuedAt = dateClaim(claims, "iat");
+    long sequence;
+    try {
+      sequence = claims.integer("seq");
+    } catch (TokenRejectedException e) {
+      throw malformed(detail(e));
+    }
     if (!from.equals(signer)) {
       throw malformed("from " + from + " is not the fingerprint of the signing certificate " + signer);
     }
     if (to.equals(from)) {
       throw malformed("to and from are the same fingerprint " + from);
     }
-    if (retireAt < issuedAt) {
-      throw malformed("retire_at " + Instant.ofEpochSecond(retireAt) + " is before iat "
-          + Instant.ofEpochSecond(issuedAt));
+    if (retireAt.isBefore(issuedAt)) {
+      throw malformed("retire_at " + retireAt + " is before iat " + issuedAt);
     }
     if (sequence < 1) {
       throw malformed("seq " + sequence + ", expected 1 or more");
     }
-    return new PinHandover(from, to, Instant.ofEpochSecond(retireAt), Instant.ofEpochSecond(issuedAt),
-        sequence, compact);
+    return new PinHandover(from, to, retireAt, issuedAt, sequence, compact);
   }
 
-  private static Fingerprint fingerprintClaim(Map<String, Object> claims, String name)
-      throws TlsPinningException {
-    Object value = claims.get(name);
-    if (!(value instanceof String)) {
-      throw malformed(name + " must be a fingerprint string");
-    }
+  private static Fingerprint fingerprintClaim(Claims claims, String name) throws TlsPinningException {
     try {
-      return Fingerprint.parse((String) value);
+      return Fingerprint.parse(claims.string(name));
+    } catch (TokenRejectedException e) {
+      throw malformed(detail(e));
     } catch (IllegalArgumentException e) {
       throw malformed(name + ": " + e.getMessage());
     }
   }
 
-  private static long longClaim(Map<String, Object> claims, String name) throws TlsPinningException {
-    Object value = claims.get(name);
-    if (!(value instanceof Long) || (Long) value < 0 || (Long) value > Instant.MAX.getEpochSecond()) {
-      throw malformed(name + " must be a non-negative integer");
+  private static Instant dateClaim(Claims claims, String name) throws TlsPinningException {
+    try {
+      return claims.numericDate(name);
+    } catch (TokenRejectedException e) {
+      throw malformed(detail(e));
     }
-    return (Long) value;
   }
 
   private static TlsPinningException malformed(String detail) {

@@ -298,8 +298,13 @@ public final class KeyRing {
    * @param type the {@code typ} header
    * @param payloadJson the payload, UTF-8 JSON
    * @return the compact JWS
+   * @throws IllegalArgumentException for a type signed by certificate ({@link TokenType#PIN_HANDOVER})
    */
   public String sign(TokenType type, byte[] payloadJson) {
+    if (type.certificateSigned()) {
+      throw new IllegalArgumentException(type + " is signed by a certificate's key (x5c), not by the key"
+          + " ring: use TypedJws.signWithCertificate");
+    }
     Slot primary = state.primary();
     String header = "{\"alg\":\"" + primary.key().alg() + "\",\"typ\":\"" + type.typ() + "\",\"kid\":\""
         + primary.stored().kid() + "\"}";

@@ -6,22 +6,35 @@ package dev.aura.token;
  */
 public enum TokenType {
   /** A join token: at most 8 KiB. */
-  JOIN("aura-join+jwt", 8 * 1024),
+  JOIN("aura-join+jwt", 8 * 1024, false),
   /** A peer's refresh credential: at most 8 KiB. */
-  REFRESH("aura-refresh+jwt", 8 * 1024),
+  REFRESH("aura-refresh+jwt", 8 * 1024, false),
   /** A signed revocation snapshot or delta: at most 1 MiB, so a page carries thousands of changes. */
-  REVOCATION("aura-revocation+jwt", 1024 * 1024),
-  /** A TLS pin handover announcement: at most 8 KiB. */
-  PIN_HANDOVER("aura-pin-handover+jwt", 8 * 1024),
+  REVOCATION("aura-revocation+jwt", 1024 * 1024, false),
+  /**
+   * A TLS pin handover announcement: at most 8 KiB. Signed ES256 by the old TLS certificate's key, which
+   * travels in {@code x5c}, never by the key ring: see {@link TypedJws#signWithCertificate}.
+   */
+  PIN_HANDOVER("aura-pin-handover+jwt", 8 * 1024, true),
   /** The head of the audit log's hash chain as the Mothership signed it, for peers keeping a copy: 8 KiB. */
-  AUDIT_HEAD("aura-audit-head+jwt", 8 * 1024);
+  AUDIT_HEAD("aura-audit-head+jwt", 8 * 1024, false);
 
   private final String typ;
   private final int maxLength;
+  private final boolean certificateSigned;
 
-  TokenType(String typ, int maxLength) {
+  TokenType(String typ, int maxLength, boolean certificateSigned) {
     this.typ = typ;
     this.maxLength = maxLength;
+    this.certificateSigned = certificateSigned;
+  }
+
+  /**
+   * @return whether the signer travels in the token as an {@code x5c} certificate (header alg, typ, x5c)
+   *     instead of being named by {@code kid} (header alg, typ, kid); a type is only ever one of the two
+   */
+  boolean certificateSigned() {
+    return certificateSigned;
   }
 
   /**

@@ -1,8 +1,9 @@
 package dev.aura.token;
 
 /**
- * A JWS whose signature verified under a key of the ring that was valid at the time, and whose {@code typ}
- * is the one expected. Only {@link TypedJws#verify} creates it.
+ * A JWS whose signature verified under a key of the ring that was valid at the time, or under the one key a
+ * caller trusted for a {@link CertificateSignedJws}, and whose {@code typ} is the one expected. Only
+ * {@link TypedJws#verify} and {@link CertificateSignedJws#verify} create it.
  */
 public final class VerifiedJws {
   private final String kid;
@@ -17,7 +18,10 @@ public final class VerifiedJws {
     this.claims = claims;
   }
 
-  /** @return the id of the key that verified it */
+  /**
+   * @return the id of the key that verified it: the header's {@code kid}, or for a certificate-signed JWS
+   *     the name its caller gave the trusted key
+   */
   public String kid() {
     return kid;
   }

@@ -7,6 +7,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import java.math.BigInteger;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -74,6 +76,27 @@ public final class Es256Key implements JwsKey {
     } catch (java.security.GeneralSecurityException | JOSEException e) {
       throw new IllegalStateException("cannot generate a P-256 key", e);
     }
+  }
+
+  /**
+   * From JCA keys, for a signer named by certificate rather than by a ring's kid.
+   *
+   * @param publicKey an EC public key on P-256
+   * @param privateKey its private key, or null to verify only
+   * @throws IllegalArgumentException if a key is not EC P-256 or the two do not match
+   */
+  public static Es256Key fromJca(PublicKey publicKey, PrivateKey privateKey) {
+    if (!(publicKey instanceof ECPublicKey ec) || !Curve.P_256.equals(Curve.forECParameterSpec(ec.getParams()))) {
+      throw new IllegalArgumentException("not an EC P-256 public key");
+    }
+    ECKey.Builder jwk = new ECKey.Builder(Curve.P_256, ec);
+    if (privateKey != null) {
+      if (!(privateKey instanceof ECPrivateKey ecPrivate)) {
+        throw new IllegalArgumentException("not an EC P-256 private key");
+      }
+      jwk.privateKey(ecPrivate);
+    }
+    return new Es256Key(jwk.build());
   }
 
   /** From an EC JWK on P-256. */
