@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aura.token.internal.Base64Url;
 import dev.aura.token.internal.Es256Key;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
+import java.math.BigInteger;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.security.PrivateKey;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,35 +28,34 @@ import org.junit.jupiter.api.Test;
 /** JWS signed by the certificate in their own x5c (pin handovers): the same strict path, one header more. */
 class CertificateSignedJwsTest {
   private static final TokenType HANDOVER = TokenType.PIN_HANDOVER;
-  private final X509Certificate certificate = certificate();
-  private final PrivateKey key = privateKey();
+  private final X509Certificate certificate = Signer.CERTIFICATE;
+  private final PrivateKey key = Signer.KEY;
   private final String x5c = Base64.getEncoder().encodeToString(der());
   private final String header = "{\"alg\":\"ES256\",\"typ\":\"aura-pin-handover+jwt\",\"x5c\":[\"" + x5c + "\"]}";
   private final Map<String, Object> claims = new LinkedHashMap<>(Map.of("seq", 3L));
 
   CertificateSignedJwsTest() throws Exception {}
 
-  private static InputStream resource(String name) {
-    return CertificateSignedJwsTest.class.getResourceAsStream(name);
-  }
+  /** A test-only P-256 key and its self-signed certificate (CN=handover-signer), made once per run. */
+  private static final class Signer {
+    static final PrivateKey KEY;
+    static final X509Certificate CERTIFICATE;
 
-  private static X509Certificate certificate() {
-    try (InputStream in = resource("p256-signer.crt")) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** A test-only key (openssl, P-256, PKCS#8), the key of p256-signer.crt. */
-  private static PrivateKey privateKey() {
-    try (InputStream in = resource("p256-signer.key")) {
-      String pem = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-      String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-      return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
-          .decode(body)));
-    } catch (Exception e) {
-      throw new AssertionError(e);
+    static {
+      try {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair pair = generator.generateKeyPair();
+        X500Name name = new X500Name("CN=handover-signer");
+        Instant now = Instant.now();
+        X509CertificateHolder holder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+            Date.from(now.minusSeconds(60)), Date.from(now.plusSeconds(86_400)), name, pair.getPublic())
+            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()));
+        KEY = pair.getPrivate();
+        CERTIFICATE = new JcaX509CertificateConverter().getCertificate(holder);
+      } catch (Exception e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
   }
 
