@@ -9,9 +9,8 @@ module dev.aura.sync {
   requires java.sql;
   requires org.slf4j;
   requires org.eclipse.jgit;
-  // The Mothership's event log. Flyway has no stable module name: an automatic module named after its jar.
-  requires flyway.core;
-  requires com.zaxxer.hikari;
+  // The Mothership's event log opens and migrates its database with the stores' shared code.
+  requires dev.aura.store.jdbc;
 
   exports dev.aura.sync;
 }

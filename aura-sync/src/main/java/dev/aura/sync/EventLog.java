@@ -1,11 +1,11 @@
 package dev.aura.sync;
 
 import dev.aura.spi.WorkspaceName;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import dev.aura.sync.EventLogException.Reason;
 import dev.aura.sync.internal.BoundedContent;
 import dev.aura.sync.internal.EventRows;
 import dev.aura.sync.internal.GroupCommitter;
-import dev.aura.sync.internal.LogDatabase;
 import dev.aura.sync.internal.LogOpener;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  * on that committer.
  */
 public final class EventLog implements AutoCloseable {
-  private final LogDatabase database;
+  private final SqlDatabase<EventLogException> database;
   private final EventLogOptions options;
   private final GroupCommitter committer;
   private volatile boolean closed;
@@ -82,7 +82,7 @@ public final class EventLog implements AutoCloseable {
    */
   public record Refused(EventId id, String code, String message) implements AppendResult {}
 
-  private EventLog(LogDatabase database, EventLogOptions options) {
+  private EventLog(SqlDatabase<EventLogException> database, EventLogOptions options) {
     this.database = database;
     this.options = options;
     this.committer = new GroupCommitter(database, options);

@@ -1,6 +1,7 @@
 package dev.aura.sync.internal;
 
 import dev.aura.spi.WorkspaceName;
+import dev.aura.store.jdbc.database.DatabaseDialect;
 import dev.aura.sync.Change;
 import dev.aura.sync.ConflictRule;
 import dev.aura.sync.EventId;
@@ -40,7 +41,7 @@ final class AppendTransaction {
   static final String UNRESOLVABLE = "unresolvable";
 
   private final Connection c;
-  private final LogDialect dialect;
+  private final DatabaseDialect dialect;
   private final long maxFileSize;
   private final Instant persistedAt;
   private final Map<WorkspaceName, Long> seqs = new HashMap<>();
@@ -50,7 +51,7 @@ final class AppendTransaction {
   int duplicates;
   int refused;
 
-  private AppendTransaction(Connection c, LogDialect dialect, long maxFileSize, Instant persistedAt) {
+  private AppendTransaction(Connection c, DatabaseDialect dialect, long maxFileSize, Instant persistedAt) {
     this.c = c;
     this.dialect = dialect;
     this.maxFileSize = maxFileSize;
@@ -60,7 +61,7 @@ final class AppendTransaction {
   /** The results of one attempt, by submission (identity). */
   record Outcome(Map<PendingAppend, List<AppendResult>> results, int persisted, int duplicates, int refused) {}
 
-  static Outcome run(Connection c, LogDialect dialect, long maxFileSize, Instant persistedAt,
+  static Outcome run(Connection c, DatabaseDialect dialect, long maxFileSize, Instant persistedAt,
       List<PendingAppend> batch) throws SQLException, EventLogException {
     AppendTransaction tx = new AppendTransaction(c, dialect, maxFileSize, persistedAt);
     TreeMap<String, WorkspaceName> workspaces = new TreeMap<>();

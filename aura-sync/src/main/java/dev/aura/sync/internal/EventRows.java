@@ -1,6 +1,7 @@
 package dev.aura.sync.internal;
 
 import dev.aura.spi.WorkspaceName;
+import dev.aura.store.jdbc.database.DatabaseDialect;
 import dev.aura.sync.Change;
 import dev.aura.sync.ContentHash;
 import dev.aura.sync.EventId;
@@ -95,7 +96,7 @@ public final class EventRows {
    *
    * @return its current sequence
    */
-  static long lockWorkspace(Connection c, LogDialect dialect, WorkspaceName workspace) throws SQLException {
+  static long lockWorkspace(Connection c, DatabaseDialect dialect, WorkspaceName workspace) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("INSERT INTO sync_workspace_heads (workspace, head_seq)"
         + " VALUES (?, 0) ON CONFLICT (workspace) DO NOTHING")) {
       s.setString(1, workspace.value());

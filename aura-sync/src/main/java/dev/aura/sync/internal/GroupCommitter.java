@@ -1,6 +1,7 @@
 package dev.aura.sync.internal;
 
 import dev.aura.spi.WorkspaceName;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import dev.aura.sync.EventLog.AppendResult;
 import dev.aura.sync.EventLog.Submitted;
 import dev.aura.sync.EventLogException;
@@ -32,7 +33,7 @@ public final class GroupCommitter implements AutoCloseable {
   /** How long close() waits for a commit in progress before it closes the database under it. */
   private static final long CLOSE_GRACE_MILLIS = 10_000;
 
-  private final LogDatabase database;
+  private final SqlDatabase<EventLogException> database;
   private final EventLogOptions options;
   private final Clock clock;
   private final Worker[] workers;
@@ -47,7 +48,7 @@ public final class GroupCommitter implements AutoCloseable {
   private int recentNext;
 
   /** Starts the worker threads. */
-  public GroupCommitter(LogDatabase database, EventLogOptions options) {
+  public GroupCommitter(SqlDatabase<EventLogException> database, EventLogOptions options) {
     this.database = database;
     this.options = options;
     this.clock = options.clock();

@@ -7,6 +7,8 @@ import dev.aura.spi.AuditEventType;
 import dev.aura.spi.AuditLog;
 import dev.aura.spi.AuditQuery;
 import dev.aura.spi.StoreException;
+import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,9 +31,9 @@ public final class JdbcAuditLog implements AuditLog {
   private static final String COLUMNS =
       "seq, type, at_s, at_n, reference, peer, actor, subject, source, previous_hash, hash";
 
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
 
-  JdbcAuditLog(Database db) {
+  JdbcAuditLog(SqlDatabase<JdbcStoreException> db) {
     this.db = db;
   }
 

@@ -2,10 +2,12 @@ package dev.aura.store.jdbc.internal;
 
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
+import dev.aura.store.jdbc.database.DatabaseDialect;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,11 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class JdbcChangeFeed implements StoreChangeFeed {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeFeed.class);
 
-  private final Dialect dialect;
+  private final DatabaseDialect dialect;
   private final String channel;
   private final List<Registration> listeners = new CopyOnWriteArrayList<>();
 
-  JdbcChangeFeed(Dialect dialect, String schema) {
+  JdbcChangeFeed(DatabaseDialect dialect, String schema) {
     this.dialect = dialect;
     this.channel = channelFor(schema);
   }
@@ -59,12 +61,19 @@ public final class JdbcChangeFeed implements StoreChangeFeed {
 
   /** Called inside the writing transaction. */
   void inTransaction(Connection connection, StoreChange change) throws SQLException {
-    dialect.notifyInTransaction(connection, channel, encode(change));
+    if (dialect != DatabaseDialect.POSTGRESQL) {
+      return; // in-process only: afterCommit delivers
+    }
+    try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+      s.setString(1, channel);
+      s.setString(2, encode(change));
+      s.execute();
+    }
   }
 
   /** Called after the writing transaction committed. */
   void afterCommit(StoreChange change) {
-    if (dialect == Dialect.SQLITE) {
+    if (dialect == DatabaseDialect.SQLITE) {
       deliver(change);
     }
   }

@@ -8,6 +8,8 @@ import dev.aura.spi.Role;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreException;
 import dev.aura.spi.WorkspaceName;
+import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,10 +32,10 @@ public final class JdbcPeerStore implements PeerStore {
       + " p.joined_at_n, p.last_seen_s, p.last_seen_n, p.workspaces, a.address FROM peers p"
       + " LEFT JOIN peer_addresses a ON a.peer_id = p.peer_id";
 
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
   private final JdbcChangeFeed feed;
 
-  JdbcPeerStore(Database db, JdbcChangeFeed feed) {
+  JdbcPeerStore(SqlDatabase<JdbcStoreException> db, JdbcChangeFeed feed) {
     this.db = db;
     this.feed = feed;
   }

@@ -5,6 +5,8 @@ import dev.aura.spi.RefreshCredentialRecord;
 import dev.aura.spi.RefreshCredentialStore;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
+import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,9 +23,9 @@ public final class JdbcRefreshCredentialStore implements RefreshCredentialStore 
   private static final String COLUMNS =
       "credential_id, peer_id, hash, issued_at_s, issued_at_n, expires_at_s, expires_at_n";
 
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
 
-  JdbcRefreshCredentialStore(Database db) {
+  JdbcRefreshCredentialStore(SqlDatabase<JdbcStoreException> db) {
     this.db = db;
   }
 

@@ -6,6 +6,8 @@ import dev.aura.spi.RevocationStore;
 import dev.aura.spi.RevocationTarget;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreException;
+import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -18,10 +20,10 @@ import java.util.Objects;
  * and a rollback undoes the increment, so versions are distinct and gap-free.
  */
 public final class JdbcRevocationStore implements RevocationStore {
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
   private final JdbcChangeFeed feed;
 
-  JdbcRevocationStore(Database db, JdbcChangeFeed feed) {
+  JdbcRevocationStore(SqlDatabase<JdbcStoreException> db, JdbcChangeFeed feed) {
     this.db = db;
     this.feed = feed;
   }

@@ -7,6 +7,7 @@ import dev.aura.spi.StoreException;
 import dev.aura.spi.StoredSigningKey;
 import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.store.jdbc.JdbcStoreException.Reason;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -23,11 +24,11 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
   private static final String COLUMNS = "kid, algorithm, status, created_at_s, created_at_n, retire_at_s,"
       + " retire_at_n, public_jwk, private_jwk_sealed";
 
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
   private final KeyFile keyFile;
   private final JdbcChangeFeed feed;
 
-  JdbcSigningKeyStore(Database db, KeyFile keyFile, JdbcChangeFeed feed) {
+  JdbcSigningKeyStore(SqlDatabase<JdbcStoreException> db, KeyFile keyFile, JdbcChangeFeed feed) {
     this.db = db;
     this.keyFile = keyFile;
     this.feed = feed;

@@ -7,6 +7,8 @@ import dev.aura.spi.Role;
 import dev.aura.spi.SecretHash;
 import dev.aura.spi.StoreException;
 import dev.aura.spi.TokenLedger;
+import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,9 +28,9 @@ public final class JdbcTokenLedger implements TokenLedger {
   private static final String COLUMNS = "jti, subject, role, issued_at_s, issued_at_n, expires_at_s,"
       + " expires_at_n, allowed_uses, uses_consumed, token_hash";
 
-  private final Database db;
+  private final SqlDatabase<JdbcStoreException> db;
 
-  JdbcTokenLedger(Database db) {
+  JdbcTokenLedger(SqlDatabase<JdbcStoreException> db) {
     this.db = db;
   }
 

@@ -3,7 +3,9 @@ package dev.aura.store.jdbc.internal;
 import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.store.jdbc.JdbcStoreException.Reason;
 import dev.aura.store.jdbc.JdbcStoreOptions;
-import java.io.IOException;
+import dev.aura.store.jdbc.database.DatabaseDialect;
+import dev.aura.store.jdbc.database.DatabaseUrl;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -12,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Opens a database and wires every store over it. Order: parse the URL; for SQLite create the file
- * owner-only if it is missing; inspect without writing (corrupted, foreign, newer: refused here, untouched);
- * start the pool; migrate; resolve the key file; for PostgreSQL start the listener.
+ * Opens a database and wires every store over it. Order: {@link SqlDatabase#open} (parse the URL; for SQLite
+ * create the file owner-only if it is missing; inspect without writing (corrupted, foreign, newer: refused
+ * there, untouched); start the pool; migrate); resolve the key file; for PostgreSQL start the listener.
  */
 public final class OpenStores implements AutoCloseable {
   /** The key file's name next to an SQLite database when none is given. */
@@ -23,8 +25,8 @@ public final class OpenStores implements AutoCloseable {
   /** Opening one SQLite file twice at once in this JVM would race on the first migration. */
   private static final ConcurrentMap<Path, Object> SQLITE_OPEN_LOCKS = new ConcurrentHashMap<>();
 
-  private final StoreUrl url;
-  private final Database database;
+  private final DatabaseUrl url;
+  private final SqlDatabase<JdbcStoreException> database;
   private final JdbcChangeFeed feed;
   private final PgListener listener;
   private final KeyFile keyFile;
@@ -35,7 +37,8 @@ public final class OpenStores implements AutoCloseable {
   private final JdbcPeerStore peerStore;
   private final JdbcRefreshCredentialStore refreshCredentialStore;
 
-  private OpenStores(StoreUrl url, Database database, JdbcChangeFeed feed, PgListener listener, KeyFile keyFile) {
+  private OpenStores(DatabaseUrl url, SqlDatabase<JdbcStoreException> database, JdbcChangeFeed feed,
+      PgListener listener, KeyFile keyFile) {
     this.url = url;
     this.database = database;
     this.feed = feed;
@@ -51,25 +54,25 @@ public final class OpenStores implements AutoCloseable {
 
   /** Opens the stores; see the class comment for the order of checks. */
   public static OpenStores open(String rawUrl, JdbcStoreOptions options) throws JdbcStoreException {
-    StoreUrl url = StoreUrl.parse(rawUrl);
-    if (url.dialect() == Dialect.SQLITE) {
+    DatabaseUrl url = DatabaseUrl.parse(rawUrl, StoreSchema.FAILURES);
+    if (url.dialect() == DatabaseDialect.SQLITE) {
+      // Held until the key file is settled too, not only around the migration.
       synchronized (SQLITE_OPEN_LOCKS.computeIfAbsent(url.sqliteFile(), p -> new Object())) {
-        createSqliteFile(url.sqliteFile());
-        return openInspected(url, options);
+        return openDatabase(rawUrl, url, options);
       }
     }
-    return openInspected(url, options);
+    return openDatabase(rawUrl, url, options);
   }
 
-  private static OpenStores openInspected(StoreUrl url, JdbcStoreOptions options) throws JdbcStoreException {
-    Migrations.Inspection inspection = Migrations.inspect(url, options);
-    Database database = Database.start(url, options);
+  private static OpenStores openDatabase(String rawUrl, DatabaseUrl url, JdbcStoreOptions options)
+      throws JdbcStoreException {
+    SqlDatabase<JdbcStoreException> database = SqlDatabase.open(rawUrl, StoreSchema.DEFINITION,
+        StoreSchema.poolSettings(options), StoreSchema.FAILURES);
     PgListener listener = null;
     try {
-      Migrations.migrate(database, inspection);
       KeyFile keyFile = resolveKeyFile(database, keyFilePath(url, options));
-      JdbcChangeFeed feed = new JdbcChangeFeed(url.dialect(), inspection.schema());
-      if (url.dialect() == Dialect.POSTGRESQL) {
+      JdbcChangeFeed feed = new JdbcChangeFeed(url.dialect(), database.schema());
+      if (url.dialect() == DatabaseDialect.POSTGRESQL) {
         listener = PgListener.start(database, feed);
       }
       return new OpenStores(url, database, feed, listener, keyFile);
@@ -82,37 +85,19 @@ public final class OpenStores implements AutoCloseable {
     }
   }
 
-  /**
-   * Creates the database file empty and owner-only before the driver sees it, so that SQLite (which gives
-   * its {@code -wal} and {@code -shm} files the database file's mode) never creates anything readable by
-   * others. Missing parent directories are created owner-only.
-   */
-  private static void createSqliteFile(Path file) throws JdbcStoreException {
-    try {
-      if (Files.isDirectory(file)) {
-        throw new JdbcStoreException(Reason.UNSUPPORTED_URL, file + " is a directory, expected a database file");
-      }
-      if (!OwnerOnlyFiles.createIfMissing(file)) {
-        OwnerOnlyFiles.warnIfShared(file);
-      }
-    } catch (IOException e) {
-      throw new JdbcStoreException(Reason.OPERATION_FAILED, "cannot create the database file " + file + ": " + e,
-          e);
-    }
-  }
-
-  private static Path keyFilePath(StoreUrl url, JdbcStoreOptions options) {
+  private static Path keyFilePath(DatabaseUrl url, JdbcStoreOptions options) {
     if (options.keyFile() != null) {
       return options.keyFile().toAbsolutePath().normalize();
     }
-    return url.dialect() == Dialect.SQLITE ? url.sqliteFile().resolveSibling(DEFAULT_KEY_FILE_NAME) : null;
+    return url.dialect() == DatabaseDialect.SQLITE ? url.sqliteFile().resolveSibling(DEFAULT_KEY_FILE_NAME) : null;
   }
 
   /**
    * Loads the key file, or creates it when the database has recorded none; records its id, and refuses a
    * key file other than the one recorded (or a missing one) with a message saying what to restore.
    */
-  private static KeyFile resolveKeyFile(Database database, Path path) throws JdbcStoreException {
+  private static KeyFile resolveKeyFile(SqlDatabase<JdbcStoreException> database, Path path)
+      throws JdbcStoreException {
     if (path == null) {
       return null;
     }
@@ -156,12 +141,12 @@ public final class OpenStores implements AutoCloseable {
   }
 
   /** @return the parsed URL */
-  public StoreUrl url() {
+  public DatabaseUrl url() {
     return url;
   }
 
   /** @return the pool */
-  public Database database() {
+  public SqlDatabase<JdbcStoreException> database() {
     return database;
   }
 

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates files 0600 and directories 0700 at creation time (never chmod after writing), where the file
- * system has POSIX modes; elsewhere with the platform's defaults.
+ * system has POSIX modes; elsewhere with the platform's defaults. Public for
+ * {@code dev.aura.store.jdbc.database}; this package is not exported.
  */
-final class OwnerOnlyFiles {
+public final class OwnerOnlyFiles {
   private static final Logger LOG = LoggerFactory.getLogger(OwnerOnlyFiles.class);
 
   private OwnerOnlyFiles() {}
@@ -23,15 +24,17 @@ final class OwnerOnlyFiles {
   /**
    * Logs a warning when an existing database file is accessible by group or others: SQLite gives its
    * {@code -wal} and {@code -shm} files the same mode. The file is left as it is (it is not ours to chmod).
+   *
+   * @param contents what the file holds, for the warning
    */
-  static void warnIfShared(Path file) throws IOException {
+  public static void warnIfShared(Path file, String contents) throws IOException {
     if (!posix(file)) {
       return;
     }
     Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
     if (!PosixFilePermissions.fromString("rw-------").containsAll(mode)) {
-      LOG.warn("{} is accessible by group or others (mode {}); it holds token hashes and the audit log:"
-          + " consider chmod 600", file, PosixFilePermissions.toString(mode));
+      LOG.warn("{} is accessible by group or others (mode {}); it holds {}: consider chmod 600", file,
+          PosixFilePermissions.toString(mode), contents);
     }
   }
 
@@ -70,7 +73,7 @@ final class OwnerOnlyFiles {
    *
    * @return whether this call created it
    */
-  static boolean createIfMissing(Path path) throws IOException {
+  public static boolean createIfMissing(Path path) throws IOException {
     if (Files.exists(path)) {
       return false;
     }

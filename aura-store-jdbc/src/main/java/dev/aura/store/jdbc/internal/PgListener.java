@@ -3,6 +3,7 @@ package dev.aura.store.jdbc.internal;
 import dev.aura.spi.StoreChange;
 import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.store.jdbc.JdbcStoreException.Reason;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,13 +25,13 @@ final class PgListener implements AutoCloseable {
   private static final int POLL_MILLIS = 100;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
-  private final Database database;
+  private final SqlDatabase<JdbcStoreException> database;
   private final JdbcChangeFeed feed;
   private final Thread thread;
   private volatile Connection connection;
   private volatile boolean closed;
 
-  private PgListener(Database database, JdbcChangeFeed feed, Connection connection) {
+  private PgListener(SqlDatabase<JdbcStoreException> database, JdbcChangeFeed feed, Connection connection) {
     this.database = database;
     this.feed = feed;
     this.connection = connection;
@@ -39,23 +40,25 @@ final class PgListener implements AutoCloseable {
   }
 
   /** Connects and executes {@code LISTEN} before returning, so no change committed afterwards is missed. */
-  static PgListener start(Database database, JdbcChangeFeed feed) throws JdbcStoreException {
+  static PgListener start(SqlDatabase<JdbcStoreException> database, JdbcChangeFeed feed)
+      throws JdbcStoreException {
     Connection connection;
     try {
       connection = listen(database, feed);
     } catch (SQLException e) {
       throw new JdbcStoreException(Reason.UNREACHABLE, "cannot open the change listener connection to "
-          + database.url() + ": " + Database.summary(e), e);
+          + database.url() + ": " + SqlDatabase.summary(e), e);
     }
     PgListener listener = new PgListener(database, feed, connection);
     listener.thread.start();
     return listener;
   }
 
-  private static Connection listen(Database database, JdbcChangeFeed feed) throws SQLException {
-    Connection connection = database.connectDirect();
+  private static Connection listen(SqlDatabase<JdbcStoreException> database, JdbcChangeFeed feed)
+      throws SQLException {
+    Connection connection = database.openDirectConnection();
     try (Statement s = connection.createStatement()) {
-      s.execute("LISTEN " + Migrations.quote(feed.channel()));
+      s.execute("LISTEN " + SqlDatabase.quote(feed.channel()));
     } catch (SQLException e) {
       connection.close();
       throw e;
@@ -87,7 +90,7 @@ final class PgListener implements AutoCloseable {
           break;
         }
         LOG.warn("change listener on {} lost its connection ({}); reconnecting", database.url(),
-            Database.summary(e));
+            SqlDatabase.summary(e));
         closeQuietly(connection);
         if (!pause(backoff)) {
           break;

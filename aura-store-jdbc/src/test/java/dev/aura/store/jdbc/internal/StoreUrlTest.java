@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.DatabaseDialect;
+import dev.aura.store.jdbc.database.DatabaseUrl;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class StoreUrlTest {
   @Test
   void sqliteForms_bothNameTheAbsoluteFile() throws Exception {
-    StoreUrl plain = StoreUrl.parse("sqlite:/var/lib/aura/../aura/aura.db");
-    StoreUrl jdbc = StoreUrl.parse("jdbc:sqlite:/var/lib/aura/aura.db");
+    DatabaseUrl plain = DatabaseUrl.parse("sqlite:/var/lib/aura/../aura/aura.db", StoreSchema.FAILURES);
+    DatabaseUrl jdbc = DatabaseUrl.parse("jdbc:sqlite:/var/lib/aura/aura.db", StoreSchema.FAILURES);
 
-    assertThat(plain.dialect()).isEqualTo(Dialect.SQLITE);
+    assertThat(plain.dialect()).isEqualTo(DatabaseDialect.SQLITE);
     assertThat(plain.sqliteFile()).isEqualTo(Path.of("/var/lib/aura/aura.db"));
     assertThat(plain.jdbcUrl()).isEqualTo("jdbc:sqlite:/var/lib/aura/aura.db");
     assertThat(jdbc.sqliteFile()).isEqualTo(plain.sqliteFile());
@@ -22,15 +24,16 @@ class StoreUrlTest {
 
   @Test
   void sqliteRelativePath_isResolvedAgainstTheWorkingDirectory() throws Exception {
-    assertThat(StoreUrl.parse("sqlite:data/aura.db").sqliteFile())
+    assertThat(DatabaseUrl.parse("sqlite:data/aura.db", StoreSchema.FAILURES).sqliteFile())
         .isEqualTo(Path.of("data/aura.db").toAbsolutePath().normalize());
   }
 
   @Test
   void postgresqlUrl_withUserInfo_movesCredentialsOutOfTheUrl() throws Exception {
-    StoreUrl url = StoreUrl.parse("postgresql://aura:s%40cret@db.internal:5433/aura?currentSchema=ms&sslmode=require");
+    DatabaseUrl url = DatabaseUrl.parse(
+        "postgresql://aura:s%40cret@db.internal:5433/aura?currentSchema=ms&sslmode=require", StoreSchema.FAILURES);
 
-    assertThat(url.dialect()).isEqualTo(Dialect.POSTGRESQL);
+    assertThat(url.dialect()).isEqualTo(DatabaseDialect.POSTGRESQL);
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:5433/aura?currentSchema=ms&sslmode=require");
     assertThat(url.secretProperties()).containsEntry("user", "aura").containsEntry("password", "s@cret");
     assertThat(url).hasToString("postgresql://db.internal:5433/aura?currentSchema=ms&sslmode=require");
@@ -38,7 +41,8 @@ class StoreUrlTest {
 
   @Test
   void jdbcPostgresqlUrl_withPasswordParameter_keepsOtherParametersAndHidesThePassword() throws Exception {
-    StoreUrl url = StoreUrl.parse("jdbc:postgresql://127.0.0.1/test?user=postgres&password=hunter2");
+    DatabaseUrl url = DatabaseUrl.parse("jdbc:postgresql://127.0.0.1/test?user=postgres&password=hunter2",
+        StoreSchema.FAILURES);
 
     assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1/test?user=postgres");
     assertThat(url.secretProperties()).containsEntry("password", "hunter2");
@@ -47,14 +51,15 @@ class StoreUrlTest {
 
   @Test
   void postgresScheme_isAcceptedAsAnAlias() throws Exception {
-    assertThat(StoreUrl.parse("postgres://localhost/aura").jdbcUrl()).isEqualTo("jdbc:postgresql://localhost/aura");
+    assertThat(DatabaseUrl.parse("postgres://localhost/aura", StoreSchema.FAILURES).jdbcUrl())
+        .isEqualTo("jdbc:postgresql://localhost/aura");
   }
 
   @Test
   void unsupportedUrls_areRefusedWithoutEchoingSecrets() {
     for (String bad : new String[] {"", "mysql://root:hunter2@db/aura", "sqlite:", "sqlite::memory:",
         "sqlite:file:aura.db?mode=memory", "jdbc:sqlite:/x.db?journal_mode=off", "postgresql://[bad/aura"}) {
-      assertThatThrownBy(() -> StoreUrl.parse(bad)).as(bad)
+      assertThatThrownBy(() -> DatabaseUrl.parse(bad, StoreSchema.FAILURES)).as(bad)
           .isInstanceOfSatisfying(JdbcStoreException.class,
               e -> assertThat(e.reason()).isEqualTo(JdbcStoreException.Reason.UNSUPPORTED_URL))
           .hasMessageStartingWith("unsupported store URL: ")

@@ -1,7 +1,5 @@
-package dev.aura.sync.internal;
+package dev.aura.store.jdbc.database;
 
-import dev.aura.sync.EventLogException;
-import dev.aura.sync.EventLogException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -18,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.ResourceProvider;
@@ -26,91 +25,84 @@ import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.resource.LoadableResource;
 
 /**
- * The event log's versioned schema, applied on open with Flyway from an explicit list of files served by a
- * {@link ResourceProvider} (no class path scanning: the application is shaded into one jar), with its own
- * history table {@value #HISTORY_TABLE}.
+ * Inspection before anything is written, then Flyway.
  *
- * <p>Before Flyway writes anything, a direct connection checks that the database is empty or ours and not
- * newer than this build. On PostgreSQL the log shares a schema with the security store, whose tables have
- * other names: only {@code sync_} tables without the history table make a schema foreign, and Flyway
- * baselines at version 0 beside the other tables (it refuses a non-empty schema otherwise). On SQLite the
- * log has a file of its own: any table without the history table makes it foreign.
+ * <p>Why Flyway: it is maintained, runs on Java 17, supports SQLite through the xerial driver in its core and
+ * PostgreSQL through {@code flyway-database-postgresql}, checksums every applied migration and takes a
+ * PostgreSQL advisory lock so that processes starting together migrate once. Two things it does not do the
+ * way we need, done here first over a direct connection that writes nothing: it ignores versions newer than
+ * it knows by default ({@code ignoreMigrationPatterns "*:future"}; the patterns are cleared and the version
+ * checked here for a clear message), and its refusal of a foreign database is worded for Flyway users. The
+ * migrations are served by a {@link ResourceProvider} from the definition's list, so Flyway scans no class
+ * path and cannot pick up another library's {@code db/migration}.
  */
-final class LogMigrations {
-  /** The schema version this build writes; the highest {@code V<n>__} file below. */
-  static final int LATEST_VERSION = 1;
-  static final String HISTORY_TABLE = "aura_sync_schema_history";
-  static final String TABLE_PREFIX = "sync_";
-  private static final String LOCATION = "aura-sync-migrations/";
-  private static final List<String> FILES = List.of("V1__event_log.sql");
+final class SchemaMigrations {
+  private SchemaMigrations() {}
 
-  private LogMigrations() {}
-
-  /** What inspection found. */
+  /** What inspection found: the schema to migrate (null for SQLite), its version, other tables beside it. */
   record Inspection(String schema, long version, boolean otherTables) {}
 
-  /**
-   * Checks, before anything is written, that the database is empty or ours and not from a newer version.
-   *
-   * @return the schema to migrate (null for SQLite), its version (0 when the log was never created there),
-   *     and whether the schema holds tables that are not the log's
-   */
-  static Inspection inspect(LogUrl url) throws EventLogException {
-    try (Connection connection = LogDatabase.inspect(url)) {
+  static <X extends Exception> Inspection inspect(DatabaseUrl url, SchemaDefinition definition,
+      PoolSettings settings, FailureFactory<X> failures) throws X {
+    try (Connection connection = SqlDatabase.inspectionConnection(url, settings)) {
       String schema = url.dialect().currentSchema(connection);
-      if (url.dialect() == LogDialect.POSTGRESQL && schema == null) {
-        throw new EventLogException(Reason.MIGRATION_FAILED, url + " has no current schema (the search_path"
-            + " names no existing schema); create the schema first or set currentSchema in the URL");
+      if (url.dialect() == DatabaseDialect.POSTGRESQL && schema == null) {
+        throw failures.create(DatabaseFailure.MIGRATION_FAILED, url + " has no current schema (the search_path"
+            + " names no existing schema); create the schema first or set currentSchema in the URL", null);
       }
       String where = url + (schema == null ? "" : " schema " + schema);
+      String history = definition.historyTable();
       List<String> tables = tables(connection, schema);
-      if (!tables.contains(HISTORY_TABLE)) {
-        List<String> claimed = url.dialect() == LogDialect.SQLITE ? tables
-            : tables.stream().filter(t -> t.toLowerCase(Locale.ROOT).startsWith(TABLE_PREFIX)).toList();
+      if (!tables.contains(history)) {
+        String prefix = definition.sharedSchemaTablePrefix();
+        List<String> claimed = prefix == null || url.dialect() == DatabaseDialect.SQLITE ? tables
+            : tables.stream().filter(t -> t.toLowerCase(Locale.ROOT).startsWith(prefix)).toList();
         if (!claimed.isEmpty()) {
-          throw new EventLogException(Reason.FOREIGN_DATABASE, where + " has " + claimed.size() + " table(s) ("
-              + shortList(claimed) + ") but no " + HISTORY_TABLE
-              + " table; expected an empty database or an Aura event log. Nothing was changed");
+          throw failures.create(DatabaseFailure.FOREIGN_DATABASE, where + " has " + claimed.size() + " table(s) ("
+              + shortList(claimed) + ") but no " + history + " table; expected an empty database or "
+              + definition.owner() + ". Nothing was changed", null);
         }
         return new Inspection(schema, 0, !tables.isEmpty());
       }
-      long version = appliedVersion(connection, where, schema);
-      if (version > LATEST_VERSION) {
-        throw new EventLogException(Reason.NEWER_SCHEMA, where + " is at event log schema version " + version
-            + ", this version of Aura knows up to " + LATEST_VERSION
-            + "; upgrade Aura, or open a backup made with this version. Nothing was changed");
+      long version = appliedVersion(connection, where, schema, definition, failures);
+      if (version > definition.latestVersion()) {
+        throw failures.create(DatabaseFailure.NEW_SCHEMA, where + " is at " + definition.schemaNoun() + " version "
+            + version + ", this version of Aura knows up to " + definition.latestVersion()
+            + "; upgrade Aura, or open a backup made with this version. Nothing was changed", null);
       }
       return new Inspection(schema, version, true);
     } catch (SQLException e) {
-      throw classify(url, e);
+      throw classify(url, e, failures);
     }
   }
 
-  /** Brings the schema to {@link #LATEST_VERSION}; validates the checksums of what was applied before. */
-  static void migrate(LogDatabase database, Inspection inspection) throws EventLogException {
-    FluentConfiguration config = Flyway.configure(LogMigrations.class.getClassLoader())
-        .dataSource(database.dataSource())
-        .table(HISTORY_TABLE)
-        .resourceProvider(new Resources())
-        .javaMigrationClassProvider(LogMigrations::noJavaMigrations)
+  /** Brings the schema to the latest version; validates the checksums of what was applied before. */
+  static <X extends Exception> void migrate(DataSource dataSource, DatabaseUrl url, SchemaDefinition definition,
+      Inspection inspection, FailureFactory<X> failures) throws X {
+    FluentConfiguration config = Flyway.configure(SchemaMigrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .table(definition.historyTable())
+        .resourceProvider(new Resources(definition))
+        .javaMigrationClassProvider(SchemaMigrations::noJavaMigrations)
         .failOnMissingLocations(false)
-        .placeholders(Map.of("binary", database.dialect().binaryType()))
+        .placeholders(Map.of("binary", url.dialect().binaryType()))
         .ignoreMigrationPatterns(new String[0])
         .validateMigrationNaming(true)
         .cleanDisabled(true)
         .createSchemas(false)
-        // Beside the security store's tables (PostgreSQL): start the log's own history at version 0.
-        .baselineOnMigrate(inspection.version() == 0 && inspection.otherTables())
-        .baselineVersion("0")
-        .baselineDescription("beside other Aura tables");
+        // Only possible with sharesPostgresSchema: beside other tables, start our history at version 0.
+        .baselineOnMigrate(inspection.version() == 0 && inspection.otherTables());
+    if (definition.sharedSchemaTablePrefix() != null) {
+      config.baselineVersion("0").baselineDescription("beside other Aura tables");
+    }
     if (inspection.schema() != null) {
       config.defaultSchema(inspection.schema()).schemas(inspection.schema());
     }
     try {
       config.load().migrate();
     } catch (FlywayException e) {
-      throw new EventLogException(Reason.MIGRATION_FAILED, database.url() + " (at event log schema version "
-          + inspection.version() + ", this version of Aura writes " + LATEST_VERSION + "): "
+      throw failures.create(DatabaseFailure.MIGRATION_FAILED, url + " (at " + definition.schemaNoun() + " version "
+          + inspection.version() + ", this version of Aura writes " + definition.latestVersion() + "): "
           + flywaySummary(e), e);
     }
   }
@@ -156,9 +148,10 @@ final class LogMigrations {
     return schema.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
   }
 
-  private static long appliedVersion(Connection connection, String where, String schema)
-      throws SQLException, EventLogException {
-    String table = schema == null ? HISTORY_TABLE : quote(schema) + "." + HISTORY_TABLE;
+  private static <X extends Exception> long appliedVersion(Connection connection, String where, String schema,
+      SchemaDefinition definition, FailureFactory<X> failures) throws SQLException, X {
+    String history = definition.historyTable();
+    String table = schema == null ? history : SqlDatabase.quote(schema) + "." + history;
     long highest = 0;
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("SELECT version, success FROM " + table + " WHERE version IS NOT NULL")) {
@@ -170,17 +163,15 @@ final class LogMigrations {
         try {
           highest = Math.max(highest, Long.parseLong(version.trim()));
         } catch (NumberFormatException e) {
-          throw new EventLogException(Reason.NEWER_SCHEMA, where + " records an event log schema version this"
-              + " version of Aura does not know (it knows 1 to " + LATEST_VERSION + "); upgrade Aura."
-              + " Nothing was changed");
+          String noun = definition.schemaNoun();
+          String article = "aeiou".indexOf(Character.toLowerCase(noun.charAt(0))) >= 0 ? "an " : "a ";
+          throw failures.create(DatabaseFailure.NEW_SCHEMA, where + " records " + article + noun + " version this"
+              + " version of Aura does not know (it knows 1 to " + definition.latestVersion() + "); upgrade Aura."
+              + " Nothing was changed", null);
         }
       }
     }
     return highest;
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   private static String shortList(List<String> names) {
@@ -189,35 +180,37 @@ final class LogMigrations {
   }
 
   /** Maps a failure to open or read a database before use. */
-  static EventLogException classify(LogUrl url, SQLException e) {
-    if (url.dialect() == LogDialect.SQLITE && LogDatabase.isSqliteCorruption(e)) {
-      return new EventLogException(Reason.CORRUPT, url.sqliteFile() + " (" + LogDatabase.summary(e)
+  private static <X extends Exception> X classify(DatabaseUrl url, SQLException e, FailureFactory<X> failures) {
+    if (url.dialect() == DatabaseDialect.SQLITE && SqlDatabase.isSqliteCorruption(e)) {
+      return failures.create(DatabaseFailure.NOT_A_DATABASE, url.sqliteFile() + " (" + SqlDatabase.summary(e)
           + "): it is corrupted or some other kind of file. Nothing was changed: restore it from a backup or"
           + " point to another file", e);
     }
     String state = e.getSQLState();
     if (state != null && (state.startsWith("08") || state.equals("28000") || state.equals("28P01")
         || state.equals("3D000"))) {
-      return new EventLogException(Reason.UNREACHABLE, "cannot connect to " + url + ": "
-          + LogDatabase.summary(e), e);
+      return failures.create(DatabaseFailure.UNREACHABLE, "cannot connect to " + url + ": "
+          + SqlDatabase.summary(e), e);
     }
-    return new EventLogException(Reason.IO, "inspecting " + url + " failed: " + LogDatabase.summary(e), e);
+    return failures.create(DatabaseFailure.OPERATION_FAILED, "inspecting " + url + " failed: "
+        + SqlDatabase.summary(e), e);
   }
 
-  /** Serves the migration files from this module's resources; nothing is scanned. */
+  /** Serves the definition's migration files; nothing is scanned. */
   private static final class Resources implements ResourceProvider {
     private final List<LoadableResource> all = new ArrayList<>();
 
-    Resources() {
-      for (String file : FILES) {
-        all.add(new Resource(file, load(file)));
+    Resources(SchemaDefinition definition) {
+      for (String file : definition.files()) {
+        all.add(new Resource(definition.location(), file, load(definition, file)));
       }
     }
 
-    private static String load(String file) {
-      try (InputStream in = LogMigrations.class.getResourceAsStream("/" + LOCATION + file)) {
+    private static String load(SchemaDefinition definition, String file) {
+      String path = definition.location() + file;
+      try (InputStream in = definition.resourceAnchor().getResourceAsStream("/" + path)) {
         if (in == null) {
-          throw new IllegalStateException("migration " + LOCATION + file + " is missing from the jar");
+          throw new IllegalStateException("migration " + path + " is missing from the jar");
         }
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
@@ -255,10 +248,12 @@ final class LogMigrations {
   }
 
   private static final class Resource extends LoadableResource {
+    private final String location;
     private final String name;
     private final String text;
 
-    Resource(String name, String text) {
+    Resource(String location, String name, String text) {
+      this.location = location;
       this.name = name;
       this.text = text;
     }
@@ -270,12 +265,12 @@ final class LogMigrations {
 
     @Override
     public String getAbsolutePath() {
-      return LOCATION + name;
+      return location + name;
     }
 
     @Override
     public String getAbsolutePathOnDisk() {
-      return LOCATION + name;
+      return location + name;
     }
 
     @Override

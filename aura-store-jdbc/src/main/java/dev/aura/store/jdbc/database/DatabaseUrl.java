@@ -1,7 +1,5 @@
-package dev.aura.sync.internal;
+package dev.aura.store.jdbc.database;
 
-import dev.aura.sync.EventLogException;
-import dev.aura.sync.EventLogException.Reason;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -15,23 +13,34 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * A parsed event log URL (the forms {@code JdbcStores.open} accepts): the dialect, the JDBC URL without
- * secrets, the secret connection properties moved out of it, and a redacted form for messages.
+ * A parsed database URL: the dialect, the JDBC URL handed to the driver (without secrets), the secret
+ * connection properties moved out of it, and a redacted form for messages ({@link #toString()}).
  *
  * <p>Accepted: {@code sqlite:PATH}, {@code jdbc:sqlite:PATH},
  * {@code postgresql://[user[:password]@]host[:port]/db[?params]} (also {@code postgres://}) and
- * {@code jdbc:postgresql://...}.
+ * {@code jdbc:postgresql://...}. Passwords (user info, {@code password=}, {@code sslpassword=}) become
+ * connection properties. In-memory SQLite, SQLite URI file names and SQLite URL parameters are refused: the
+ * database sets its own pragmas.
+ *
+ * <pre>{@code
+ * DatabaseUrl url = DatabaseUrl.parse("postgresql://aura:secret@db/aura", failures);
+ * url.jdbcUrl();   // jdbc:postgresql://db/aura
+ * url.toString();  // postgresql://db/aura
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
  */
-public final class LogUrl {
+public final class DatabaseUrl {
   private static final Set<String> SECRET_PARAMETERS = Set.of("password", "sslpassword");
 
-  private final LogDialect dialect;
+  private final DatabaseDialect dialect;
   private final String jdbcUrl;
   private final Properties secrets;
   private final Path sqliteFile;
   private final String display;
 
-  private LogUrl(LogDialect dialect, String jdbcUrl, Properties secrets, Path sqliteFile, String display) {
+  private DatabaseUrl(DatabaseDialect dialect, String jdbcUrl, Properties secrets, Path sqliteFile,
+      String display) {
     this.dialect = dialect;
     this.jdbcUrl = jdbcUrl;
     this.secrets = secrets;
@@ -39,43 +48,49 @@ public final class LogUrl {
     this.display = display;
   }
 
-  /** Parses an event log URL. */
-  public static LogUrl parse(String url) throws EventLogException {
+  /**
+   * Parses a database URL.
+   *
+   * @throws X {@link DatabaseFailure#UNSUPPORTED_URL}, with the URL redacted
+   */
+  public static <X extends Exception> DatabaseUrl parse(String url, FailureFactory<X> failures) throws X {
     if (url == null || url.isBlank()) {
-      throw unsupported("(empty)");
+      throw unsupported("(empty)", failures);
     }
     String lower = url.toLowerCase(Locale.ROOT);
     if (lower.startsWith("sqlite:")) {
-      return sqlite(url, url.substring("sqlite:".length()));
+      return sqlite(url, url.substring("sqlite:".length()), failures);
     }
     if (lower.startsWith("jdbc:sqlite:")) {
-      return sqlite(url, url.substring("jdbc:sqlite:".length()));
+      return sqlite(url, url.substring("jdbc:sqlite:".length()), failures);
     }
     if (lower.startsWith("postgresql://") || lower.startsWith("postgres://")) {
-      return postgres(url, url.substring(url.indexOf("://") + 3));
+      return postgres(url, url.substring(url.indexOf("://") + 3), failures);
     }
     if (lower.startsWith("jdbc:postgresql://")) {
-      return postgres(url, url.substring("jdbc:postgresql://".length()));
+      return postgres(url, url.substring("jdbc:postgresql://".length()), failures);
     }
-    throw unsupported(redactAll(url));
+    throw unsupported(redactAll(url), failures);
   }
 
-  private static LogUrl sqlite(String url, String pathText) throws EventLogException {
+  private static <X extends Exception> DatabaseUrl sqlite(String url, String pathText, FailureFactory<X> failures)
+      throws X {
     if (pathText.isEmpty() || pathText.startsWith(":") || pathText.startsWith("file:") || pathText.contains("?")) {
-      throw new EventLogException(Reason.UNSUPPORTED_URL, "'" + redactAll(url)
+      throw failures.create(DatabaseFailure.UNSUPPORTED_URL, "'" + redactAll(url)
           + "' does not name a database file (expected sqlite:PATH with a plain file path; in-memory and"
-          + " URI file names are not supported)");
+          + " URI file names are not supported)", null);
     }
     Path file;
     try {
       file = Path.of(pathText).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      throw new EventLogException(Reason.UNSUPPORTED_URL, "'" + redactAll(url) + "' is not a valid path");
+      throw failures.create(DatabaseFailure.UNSUPPORTED_URL, "'" + redactAll(url) + "' is not a valid path", e);
     }
-    return new LogUrl(LogDialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file, "sqlite:" + file);
+    return new DatabaseUrl(DatabaseDialect.SQLITE, "jdbc:sqlite:" + file, new Properties(), file, "sqlite:" + file);
   }
 
-  private static LogUrl postgres(String url, String rest) throws EventLogException {
+  private static <X extends Exception> DatabaseUrl postgres(String url, String rest, FailureFactory<X> failures)
+      throws X {
     Properties secrets = new Properties();
     int slash = rest.indexOf('/');
     int at = rest.lastIndexOf('@', slash < 0 ? rest.length() : slash);
@@ -112,12 +127,12 @@ public final class LogUrl {
         throw new URISyntaxException(base, "no host");
       }
     } catch (URISyntaxException e) {
-      throw new EventLogException(Reason.UNSUPPORTED_URL, "'" + redactAll(url)
-          + "' is not a PostgreSQL URL (expected postgresql://host[:port]/database[?parameters])");
+      throw failures.create(DatabaseFailure.UNSUPPORTED_URL, "'" + redactAll(url)
+          + "' is not a PostgreSQL URL (expected postgresql://host[:port]/database[?parameters])", null);
     }
     StringBuilder query = new StringBuilder();
     kept.forEach((k, v) -> query.append(query.length() == 0 ? "?" : "&").append(k).append('=').append(v));
-    return new LogUrl(LogDialect.POSTGRESQL, "jdbc:postgresql://" + base + query, secrets, null,
+    return new DatabaseUrl(DatabaseDialect.POSTGRESQL, "jdbc:postgresql://" + base + query, secrets, null,
         "postgresql://" + base + query);
   }
 
@@ -125,13 +140,16 @@ public final class LogUrl {
     return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 
-  private static EventLogException unsupported(String shown) {
-    return new EventLogException(Reason.UNSUPPORTED_URL, "'" + shown
+  private static <X extends Exception> X unsupported(String shown, FailureFactory<X> failures) {
+    return failures.create(DatabaseFailure.UNSUPPORTED_URL, "'" + shown
         + "' (expected sqlite:PATH, postgresql://host[:port]/database, jdbc:sqlite:PATH or"
-        + " jdbc:postgresql://...)");
+        + " jdbc:postgresql://...)", null);
   }
 
-  /** Hides anything after a '?' or before an '@' of a URL we do not understand, in case it holds a password. */
+  /**
+   * Hides anything after a '?' or before an '@' of a URL we do not understand, in case it holds a password;
+   * control characters become '?' and the result is bounded.
+   */
   private static String redactAll(String url) {
     String shown = url;
     int question = shown.indexOf('?');
@@ -149,7 +167,7 @@ public final class LogUrl {
   }
 
   /** @return the dialect */
-  public LogDialect dialect() {
+  public DatabaseDialect dialect() {
     return dialect;
   }
 
@@ -165,7 +183,7 @@ public final class LogUrl {
     return copy;
   }
 
-  /** @return the SQLite database file, or null for PostgreSQL */
+  /** @return the SQLite database file (absolute, normalized), or null for PostgreSQL */
   public Path sqliteFile() {
     return sqliteFile;
   }
