@@ -73,14 +73,37 @@ public final class TlsContexts {
   }
 
   /**
-   * A server context that presents {@code identity}'s chain. It requests no client certificate; if one is
-   * required on a socket, every client certificate is refused.
+   * A server context that presents {@code identity}'s chain and accepts TLS 1.3 and 1.2, as
+   * {@link #server(TlsIdentity, TlsVersion) server(identity, TlsVersion.TLS_1_2)}. It requests no client
+   * certificate; if one is required on a socket, every client certificate is refused.
    *
    * @param identity the certificate chain and key to serve
    * @return the server context
    */
   public static SSLContext server(TlsIdentity identity) {
+    return server(identity, TlsVersion.TLS_1_2);
+  }
+
+  /**
+   * A server context that presents {@code identity}'s chain and accepts {@code minimum} and newer
+   * ({@link TlsVersion#protocols()}, {@link TlsVersion#cipherSuites()}). It requests no client certificate; if
+   * one is required on a socket, every client certificate is refused.
+   *
+   * <p>Its engines in server mode refuse client-initiated renegotiation (CVE-2011-1473) with a fatal alert,
+   * for this context only: the JVM-wide {@code jdk.tls.rejectClientInitiatedRenegotiation} is not needed
+   * and not set. TLS 1.3 has no renegotiation at all.
+   *
+   * <p><b>Warning:</b> the refusal covers {@link SSLContext#createSSLEngine() engines} (Jetty, Netty, the JDK's
+   * {@code HttpsServer}); a blocking {@code SSLServerSocket} from this context does not refuse it. Give an HTTP
+   * stack that configures protocols itself {@code minimum.protocols()} and {@code minimum.cipherSuites()}.
+   *
+   * @param identity the certificate chain and key to serve
+   * @param minimum the oldest version accepted; {@link TlsVersion#TLS_1_3} between Aura's own peers
+   * @return the server context
+   */
+  public static SSLContext server(TlsIdentity identity, TlsVersion minimum) {
     Objects.requireNonNull(identity, "identity");
+    Objects.requireNonNull(minimum, "minimum");
     char[] password = new char[24];
     SecureRandom random = new SecureRandom();
     for (int i = 0; i < password.length; i++) {
@@ -93,7 +116,8 @@ public final class TlsContexts {
           identity.chain().toArray(new X509Certificate[0]));
       KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
-      return create(factory.getKeyManagers(), new TrustManager[0]);
+      return PolicySslContext.wrapServer(initialized(factory.getKeyManagers(), new TrustManager[0]),
+          minimum.protocols(), minimum.cipherSuites());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a key manager for " + identity, e);
     } finally {
@@ -112,10 +136,6 @@ public final class TlsContexts {
     parameters.setCipherSuites(CIPHER_SUITES.toArray(new String[0]));
     parameters.setUseCipherSuitesOrder(true);
     return parameters;
-  }
-
-  private static SSLContext create(KeyManager[] keyManagers, TrustManager[] trustManagers) {
-    return PolicySslContext.wrap(initialized(keyManagers, trustManagers), PROTOCOLS, CIPHER_SUITES);
   }
 
   private static SSLContext initialized(KeyManager[] keyManagers, TrustManager[] trustManagers) {

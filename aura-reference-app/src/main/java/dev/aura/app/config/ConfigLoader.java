@@ -9,6 +9,7 @@ import dev.aura.spi.Role;
 import dev.aura.token.JoinTokenValidator;
 import dev.aura.token.SigningAlgorithm;
 import dev.aura.token.TokenDuration;
+import dev.aura.tls.TlsVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,7 +40,8 @@ public final class ConfigLoader {
   static {
     KEYS.put("server", List.of("bind", "port", "idle_timeout"));
     KEYS.put("store", List.of("url", "key_file"));
-    KEYS.put("tls", List.of("cert_file", "key_file", "hostnames", "ip_addresses", "rotation_grace"));
+    KEYS.put("tls", List.of("cert_file", "key_file", "hostnames", "ip_addresses", "rotation_grace",
+        "min_version"));
     KEYS.put("jwt", List.of("algorithm", "allow_rs256_legacy", "key_rotation_grace", "max_expiry", "clock_skew"));
     KEYS.put("peers", List.of("heartbeat_interval", "refresh_rotation", "permitted_roles"));
     KEYS.put("limits", List.of("failed_handshakes_per_minute"));
@@ -105,9 +107,16 @@ public final class ConfigLoader {
       throw invalid(file, certFile == null ? "tls.key_file is set without tls.cert_file"
           : "tls.cert_file is set without tls.key_file");
     }
+    JsonNode minTlsNode = r.node("tls", "min_version");
+    if (minTlsNode != null && minTlsNode.isNumber()) {
+      throw r.bad("tls", "min_version", "expected a string: \"1.2\" or \"1.3\", in quotes");
+    }
+    TlsVersion minTls = TlsVersion.parse(r.string("tls", "min_version", d.tls().minVersion().toString(),
+        TlsVersion::parse));
     MothershipConfig.Tls tls = new MothershipConfig.Tls(certFile, keyFile,
         r.strings("tls", "hostnames"), r.strings("tls", "ip_addresses"),
-        r.duration("tls", "rotation_grace", d.tls().rotationGrace(), Duration.ZERO, Duration.ofDays(30)));
+        r.duration("tls", "rotation_grace", d.tls().rotationGrace(), Duration.ZERO, Duration.ofDays(30)),
+        minTls);
 
     boolean legacy = r.bool("jwt", "allow_rs256_legacy", false);
     SigningAlgorithm algorithm = d.jwt().algorithm();

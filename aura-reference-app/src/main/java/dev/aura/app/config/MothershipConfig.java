@@ -7,6 +7,7 @@ import dev.aura.token.RefreshCredentials;
 import dev.aura.token.SigningAlgorithm;
 import dev.aura.token.TokenDuration;
 import dev.aura.tls.CertificateRing;
+import dev.aura.tls.TlsVersion;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -33,6 +34,7 @@ import java.util.Set;
  * hostnames = ["mothership.acme.internal"]
  * ip_addresses = ["10.0.1.5"]
  * rotation_grace = "24h"
+ * min_version = "1.3"                                       # "1.2" also accepts TLS 1.2 (no renegotiation)
  * [jwt]
  * algorithm = "EdDSA"         # ES256 for FIPS; RS256 only with allow_rs256_legacy = true; HS256 refused
  * allow_rs256_legacy = false
@@ -68,6 +70,8 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
   public static final int DEFAULT_PORT = 7777;
   /** The default bind address: every interface. */
   public static final String DEFAULT_BIND = "0.0.0.0";
+  /** The default {@code tls.min_version}: TLS 1.3 only, which every Aura peer speaks. */
+  public static final TlsVersion DEFAULT_MIN_TLS_VERSION = TlsVersion.TLS_1_3;
 
   /** Checks nulls. */
   public MothershipConfig {
@@ -110,13 +114,21 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
    * @param hostnames extra DNS names for the self-signed certificate
    * @param ipAddresses extra IP addresses for the self-signed certificate
    * @param rotationGrace how long a rotated-away certificate stays acceptable
+   * @param minVersion the oldest TLS version the server accepts: TLS 1.3 unless the config says "1.2"
    */
   public record Tls(Path certFile, Path keyFile, List<String> hostnames, List<String> ipAddresses,
-      Duration rotationGrace) {
-    /** Copies lists. */
+      Duration rotationGrace, TlsVersion minVersion) {
+    /** Copies lists, checks the version. */
     public Tls {
       hostnames = List.copyOf(hostnames);
       ipAddresses = List.copyOf(ipAddresses);
+      Objects.requireNonNull(minVersion, "minVersion");
+    }
+
+    /** The {@code [tls]} section with the default {@code min_version}, TLS 1.3. */
+    public Tls(Path certFile, Path keyFile, List<String> hostnames, List<String> ipAddresses,
+        Duration rotationGrace) {
+      this(certFile, keyFile, hostnames, ipAddresses, rotationGrace, DEFAULT_MIN_TLS_VERSION);
     }
 
     /** @return whether the operator provides the certificate */

@@ -6,6 +6,7 @@ import dev.aura.app.protocol.Wire;
 import dev.aura.spi.PeerId;
 import dev.aura.tls.CertificateRotation;
 import dev.aura.tls.TlsContexts;
+import dev.aura.tls.TlsVersion;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -105,9 +106,11 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     jetty.setStopTimeout(2_000);
 
     SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setIncludeProtocols(TlsContexts.PROTOCOLS.toArray(new String[0]));
-    ssl.setIncludeCipherSuites(TlsContexts.CIPHER_SUITES.toArray(new String[0]));
+    // TLS 1.3 only until start() applies [tls] min_version; the context refuses client-initiated
+    // renegotiation with a fatal alert (TlsContexts.server), Jetty's own check stays as a second line.
+    applyTlsVersion(ssl, MothershipConfig.DEFAULT_MIN_TLS_VERSION);
     ssl.setRenegotiationAllowed(false);
+    ssl.setRenegotiationLimit(0);
 
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
@@ -132,6 +135,11 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
       throw bindFailure(config.bind(), config.port(), e);
     }
     return new Bound(config, jetty, connector, ssl);
+  }
+
+  private static void applyTlsVersion(SslContextFactory.Server ssl, TlsVersion minimum) {
+    ssl.setIncludeProtocols(minimum.protocols().toArray(new String[0]));
+    ssl.setIncludeCipherSuites(minimum.cipherSuites().toArray(new String[0]));
   }
 
   /**
@@ -159,7 +167,9 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
   public static MothershipServer start(Bound bound, MothershipService mothership, int protocolVersion)
       throws AuraException {
     Server jetty = bound.jetty;
-    bound.ssl.setSslContext(TlsContexts.server(mothership.certificates().current()));
+    TlsVersion minTls = mothership.config().tls().minVersion();
+    applyTlsVersion(bound.ssl, minTls);
+    bound.ssl.setSslContext(TlsContexts.server(mothership.certificates().current(), minTls));
     ControlSessions sessions = new ControlSessions(mothership);
     MothershipServer server = new MothershipServer(mothership, jetty, bound.connector, bound.ssl, sessions,
         bound.config.bind());
@@ -320,7 +330,8 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
 
   private void reloadCertificate(CertificateRotation rotation) {
     try {
-      ssl.reload(f -> f.setSslContext(TlsContexts.server(rotation.identity())));
+      TlsVersion minTls = mothership.config().tls().minVersion();
+      ssl.reload(f -> f.setSslContext(TlsContexts.server(rotation.identity(), minTls)));
       LOG.info("now serving certificate {}", rotation.identity().fingerprint());
     } catch (Exception e) {
       LOG.error("could not switch to the rotated certificate; restart the Mothership", e);

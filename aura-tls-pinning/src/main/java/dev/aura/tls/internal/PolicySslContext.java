@@ -26,6 +26,9 @@ import javax.net.ssl.TrustManager;
  * An {@link SSLContext} whose sockets, server sockets and engines only ever enable the given protocols and
  * cipher suites (those of them the JDK supports), and whose default and supported parameters say so.
  *
+ * <p>A server context ({@link #wrapServer}) wraps every engine so that, in server mode, it refuses
+ * client-initiated renegotiation ({@link RenegotiationRefusingEngine}).
+ *
  * <p>With a per-connection source, every client socket and engine comes from a freshly initialized context,
  * so its session cache is empty and no session is ever resumed: a resumed session would skip the trust
  * manager, and with it the pin windows and validity dates checked against the injected clock.
@@ -45,6 +48,20 @@ public final class PolicySslContext {
   }
 
   /**
+   * Like {@link #wrap(SSLContext, List, List)}, and every engine refuses client-initiated renegotiation when
+   * it is in server mode.
+   *
+   * @param delegate an initialized context
+   * @param protocols allowed protocols, in preference order
+   * @param cipherSuites allowed suites, in preference order
+   * @return the policy context
+   * @throws IllegalStateException when the JDK supports none of the protocols or suites
+   */
+  public static SSLContext wrapServer(SSLContext delegate, List<String> protocols, List<String> cipherSuites) {
+    return wrap(delegate, () -> delegate, protocols, cipherSuites, true);
+  }
+
+  /**
    * @param template an initialized context, for parameters and session contexts
    * @param perConnection gives the initialized context each socket or engine is created from; a new one per
    *     call disables session resumption
@@ -55,10 +72,15 @@ public final class PolicySslContext {
    */
   public static SSLContext wrap(SSLContext template, Supplier<SSLContext> perConnection, List<String> protocols,
       List<String> cipherSuites) {
+    return wrap(template, perConnection, protocols, cipherSuites, false);
+  }
+
+  private static SSLContext wrap(SSLContext template, Supplier<SSLContext> perConnection, List<String> protocols,
+      List<String> cipherSuites, boolean refuseClientRenegotiation) {
     SSLParameters supported = template.getSupportedSSLParameters();
     String[] enabledProtocols = intersect(protocols, supported.getProtocols(), "protocols");
     String[] enabledSuites = intersect(cipherSuites, supported.getCipherSuites(), "cipher suites");
-    Spi spi = new Spi(template, perConnection, enabledProtocols, enabledSuites);
+    Spi spi = new Spi(template, perConnection, enabledProtocols, enabledSuites, refuseClientRenegotiation);
     return new SSLContext(spi, template.getProvider(), template.getProtocol()) {};
   }
 
@@ -76,14 +98,17 @@ public final class PolicySslContext {
     private final Supplier<SSLContext> perConnection;
     private final String[] protocols;
     private final String[] suites;
+    private final boolean refuseClientRenegotiation;
     private final SSLSocketFactory socketFactory;
     private final SSLServerSocketFactory serverSocketFactory;
 
-    Spi(SSLContext delegate, Supplier<SSLContext> perConnection, String[] protocols, String[] suites) {
+    Spi(SSLContext delegate, Supplier<SSLContext> perConnection, String[] protocols, String[] suites,
+        boolean refuseClientRenegotiation) {
       this.delegate = delegate;
       this.perConnection = perConnection;
       this.protocols = protocols;
       this.suites = suites;
+      this.refuseClientRenegotiation = refuseClientRenegotiation;
       this.socketFactory = new SocketFactory(() -> perConnection.get().getSocketFactory(), this);
       this.serverSocketFactory = new ServerSocketFactory(delegate.getServerSocketFactory(), this);
     }
@@ -101,6 +126,11 @@ public final class PolicySslContext {
         ssl.setSSLParameters(restrict(ssl.getSSLParameters()));
       }
       return socket;
+    }
+
+    SSLEngine configure(SSLEngine engine) {
+      engine.setSSLParameters(restrict(engine.getSSLParameters()));
+      return refuseClientRenegotiation ? new RenegotiationRefusingEngine(engine) : engine;
     }
 
     @Override
@@ -121,16 +151,12 @@ public final class PolicySslContext {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-      SSLEngine engine = perConnection.get().createSSLEngine();
-      engine.setSSLParameters(restrict(engine.getSSLParameters()));
-      return engine;
+      return configure(perConnection.get().createSSLEngine());
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(String host, int port) {
-      SSLEngine engine = perConnection.get().createSSLEngine(host, port);
-      engine.setSSLParameters(restrict(engine.getSSLParameters()));
-      return engine;
+      return configure(perConnection.get().createSSLEngine(host, port));
     }
 
     @Override
