@@ -64,8 +64,12 @@ public final class Format {
 
   /** @return a signed offset such as {@code +0.2s} or {@code -75.0s} */
   public static String offset(Duration d) {
-    double seconds = d.toMillis() / 1000.0;
-    return (seconds >= 0 ? "+" : "") + String.format(java.util.Locale.ROOT, "%.1fs", seconds);
+    return dev.aura.app.peer.ClockOffset.signed(d);
+  }
+
+  /** @return a measured clock offset with its bound, such as {@code +0.0s ± 0.4s} */
+  public static String offset(dev.aura.app.peer.ClockOffset offset) {
+    return offset.toString();
   }
 
   /** Prints rows as left-aligned columns separated by at least two spaces; the first row is the header. */

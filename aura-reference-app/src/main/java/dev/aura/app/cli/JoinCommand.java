@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aura.app.AuraException;
 import dev.aura.app.peer.AnnouncedAddresses;
+import dev.aura.app.peer.ClockOffset;
 import dev.aura.app.peer.MothershipClient;
 import dev.aura.app.peer.PeerState;
 import dev.aura.app.protocol.Wire;
@@ -119,7 +120,7 @@ final class JoinCommand extends BaseCommand {
     } catch (AuraException e) {
       err().println("warning: could not fetch the Mothership's public keys: " + e.getMessage());
     }
-    Duration offset = reply.clockOffset().orElse(Duration.ZERO);
+    ClockOffset offset = reply.clockOffset().orElse(new ClockOffset(Duration.ZERO, Duration.ZERO));
     if (json.json) {
       ObjectNode o = Wire.object();
       o.put("mothership_id", membership.mothershipId().value());
@@ -129,7 +130,9 @@ final class JoinCommand extends BaseCommand {
       o.put("role", membership.role().wireName());
       o.put("pinned", pinned.toString());
       o.set("announced", r.path("announced"));
-      o.put("clock_offset_ms", offset.toMillis());
+      o.put("clock_offset_ms", offset.estimate().toMillis());
+      o.put("clock_offset_seconds", offset.estimateSeconds());
+      o.put("clock_offset_uncertainty_seconds", offset.uncertaintySeconds());
       previous.ifPresent(p -> o.put("replaced", p.peerId().value()));
       json.print(out(), o);
       return 0;

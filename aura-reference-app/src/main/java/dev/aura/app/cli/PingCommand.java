@@ -3,6 +3,7 @@ package dev.aura.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aura.app.AuraException;
+import dev.aura.app.peer.ClockOffset;
 import dev.aura.app.peer.MothershipClient;
 import dev.aura.app.peer.PeerState;
 import dev.aura.app.protocol.Wire;
@@ -68,7 +69,7 @@ final class PingCommand extends BaseCommand {
       reply = target.get(Wire.PING);
     }
     JsonNode r = reply.body();
-    Duration offset = reply.clockOffset().orElse(Duration.ZERO);
+    ClockOffset offset = reply.clockOffset().orElse(new ClockOffset(Duration.ZERO, Duration.ZERO));
     boolean rotated = false;
     if (peer != null && r.path("rotate").asBoolean(false)) {
       peer.rotateCredential();
@@ -83,8 +84,10 @@ final class PingCommand extends BaseCommand {
       o.put("mothership_id", r.path("mothership_id").asText());
       o.put("tcp_connect_ms", connectNanos / 1_000_000.0);
       o.put("round_trip_ms", reply.roundTrip().toNanos() / 1_000_000.0);
-      o.put("clock_offset_ms", offset.toMillis());
-      o.put("clock_offset_ok", offset.abs().compareTo(MAX_OFFSET) <= 0);
+      o.put("clock_offset_ms", offset.estimate().toMillis());
+      o.put("clock_offset_seconds", offset.estimateSeconds());
+      o.put("clock_offset_uncertainty_seconds", offset.uncertaintySeconds());
+      o.put("clock_offset_ok", !offset.surelyBeyond(MAX_OFFSET));
       o.put("credential", "accepted");
       if (r.hasNonNull("peer_id")) {
         o.put("peer_id", r.get("peer_id").asText());
@@ -97,8 +100,9 @@ final class PingCommand extends BaseCommand {
     out().println("tls: ok (certificate pinned; handshake and first request " + millis(first.roundTrip().toNanos())
         + ")");
     out().println("round_trip: " + millis(reply.roundTrip().toNanos()));
-    out().println("clock_offset: " + Format.offset(offset) + (offset.abs().compareTo(MAX_OFFSET) > 0
-        ? " (more than 60s: tokens will be refused as expired or not yet valid; check NTP)" : ""));
+    out().println("clock_offset: " + Format.offset(offset) + (offset.surelyBeyond(MAX_OFFSET)
+        ? " (off by at least " + offset.atLeastText() + ", more than 60s: tokens"
+            + " will be refused as expired or not yet valid; check NTP)" : ""));
     out().println("mothership: " + r.path("mothership_id").asText());
     out().println("credential: " + credential + (rotated ? ", rotated" : ""));
     if (peer != null && peer.followedHandover()) {

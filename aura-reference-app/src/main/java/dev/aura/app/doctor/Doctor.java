@@ -312,11 +312,13 @@ public final class Doctor {
       }
       return;
     }
-    Duration offset = time.clockOffset().orElse(Duration.ZERO);
-    String shown = String.format(java.util.Locale.ROOT, "%+.1fs", offset.toMillis() / 1000.0);
-    findings.add(offset.abs().compareTo(MAX_OFFSET) > 0
-        ? Finding.found(Diagnosis.DR005, "the Mothership's clock is " + shown + " from this one")
-        : Finding.ok(Diagnosis.DR005, "offset " + shown));
+    // On the bound, not the estimate: a slow answer widens the bound instead of looking like a broken clock.
+    dev.aura.app.peer.ClockOffset offset = time.clockOffset()
+        .orElse(new dev.aura.app.peer.ClockOffset(Duration.ZERO, Duration.ZERO));
+    findings.add(offset.surelyBeyond(MAX_OFFSET)
+        ? Finding.found(Diagnosis.DR005, "the Mothership's clock is " + offset + " from this one (at least "
+            + offset.atLeastText() + " off)")
+        : Finding.ok(Diagnosis.DR005, "offset " + offset));
     try {
       client.get(Wire.PING, peer.credential());
       findings.add(Finding.ok(Diagnosis.DR012, membership.peerId() + " accepted"));

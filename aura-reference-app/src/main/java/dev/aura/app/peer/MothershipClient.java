@@ -52,24 +52,65 @@ public final class MothershipClient {
    *
    * @param status the HTTP status
    * @param body the JSON body
-   * @param sentAt when the request was sent, by the client's clock
-   * @param roundTrip how long it took
+   * @param sentAt when the request was sent, by the client's clock ({@code t1})
+   * @param roundTrip how long it took, by the client's monotonic timer
    */
   public record Reply(int status, ObjectNode body, Instant sentAt, Duration roundTrip) {
+    /** @return {@code t1}: when the request was sent, by the client's clock */
+    public Instant t1() {
+      return sentAt;
+    }
+
     /**
-     * @return the server's clock minus the client's, assuming the server answered half-way through the round
-     *     trip; empty when the reply carries no {@code server_time}
+     * @return {@code t4}: when the answer arrived, by the client's clock: {@code t1} plus the round trip
+     *     timed monotonically, so a clock step during the exchange cannot make it precede {@code t1}
      */
-    public Optional<Duration> clockOffset() {
+    public Instant t4() {
+      return sentAt.plus(roundTrip);
+    }
+
+    /**
+     * @return the server's clock minus the client's with its bound: by NTP's formula from
+     *     {@code server_received_at} and {@code server_sent_at}, or, from a Mothership that only sends
+     *     {@code server_time}, assuming it answered half-way through the round trip (uncertainty: half the
+     *     round trip); empty when the reply carries no server time
+     */
+    public Optional<ClockOffset> clockOffset() {
+      try {
+        if (body.hasNonNull("server_received_at") && body.hasNonNull("server_sent_at")) {
+          String received = body.get("server_received_at").asText();
+          String sent = body.get("server_sent_at").asText();
+          return Optional.of(ClockOffset.ntp(t1(), Instant.parse(received), Instant.parse(sent), t4(),
+              resolution(received, sent)));
+        }
+      } catch (RuntimeException e) {
+        // malformed: try server_time
+      }
       if (!body.hasNonNull("server_time")) {
         return Optional.empty();
       }
       try {
-        Instant server = Instant.parse(body.get("server_time").asText());
-        return Optional.of(Duration.between(sentAt.plus(roundTrip.dividedBy(2)), server));
+        String text = body.get("server_time").asText();
+        return Optional.of(ClockOffset.midpoint(sentAt, Instant.parse(text), roundTrip, resolution(text)));
       } catch (RuntimeException e) {
         return Optional.empty();
       }
+    }
+
+    /** The finest unit the timestamps are written in (ISO-8601 prints 0, 3, 6 or 9 fractional digits). */
+    private static Duration resolution(String... timestamps) {
+      int digits = 0;
+      for (String t : timestamps) {
+        int dot = t.indexOf('.');
+        if (dot >= 0) {
+          int end = dot + 1;
+          while (end < t.length() && Character.isDigit(t.charAt(end))) {
+            end++;
+          }
+          digits = Math.max(digits, Math.min(9, end - dot - 1));
+        }
+      }
+      return Duration.ofNanos((long) Math.pow(10, 9 - digits));
     }
   }
 

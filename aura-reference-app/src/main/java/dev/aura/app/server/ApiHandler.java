@@ -68,6 +68,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  /** The request attribute holding when the request reached this handler, by the Mothership's clock. */
+  private static final String RECEIVED_AT = ApiHandler.class.getName() + ".receivedAt";
 
   private interface Route {
     JsonNode handle(Call call) throws Exception;
@@ -121,6 +123,7 @@ public final class ApiHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    request.setAttribute(RECEIVED_AT, mothership.clock().instant()); // first: NTP's t2, see send()
     String path = request.getHttpURI().getPath();
     response.getHeaders().put(Wire.PROTOCOL_HEADER, Integer.toString(protocolVersion));
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -136,7 +139,7 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
       }
       if (Wire.METRICS.equals(path)) {
-        sendText(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+        sendText(response, callback, 200, mothership.metrics().contentType(), metricsText());
         return true;
       }
       if (path == null || !path.startsWith("/v1/")) {
@@ -207,15 +210,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private String metricsText() {
-    long registered;
-    try {
-      registered = mothership.stores().peerStore().list().size();
-    } catch (StoreException e) {
-      registered = -1;
-    }
-    return mothership.metrics().render(new Metrics.Gauges(mothership.certificateSecondsLeft(),
-        server.connectedPeers().size(), registered, mothership.revocations().version(),
-        mothership.revocations().laggingPeers().size()));
+    return mothership.metrics().scrape(server);
   }
 
   // ------------------------------------------------------------------ peer routes
@@ -798,7 +793,18 @@ public final class ApiHandler extends Handler.Abstract {
     return out.toString();
   }
 
-  private static void send(Response response, Callback callback, int status, JsonNode body) {
+  /**
+   * Sends a JSON answer. One that carries {@code server_time} also gets {@code server_received_at} (when
+   * {@link #handle} started) and {@code server_sent_at} (now, just before the body is written): NTP's
+   * {@code t2} and {@code t3}, so that a peer can tell the time the Mothership held the request from the time
+   * on the wire ({@code dev.aura.app.peer.ClockOffset}).
+   */
+  private void send(Response response, Callback callback, int status, JsonNode body) {
+    if (body instanceof ObjectNode o && o.has("server_time")
+        && response.getRequest().getAttribute(RECEIVED_AT) instanceof Instant receivedAt) {
+      o.put("server_received_at", receivedAt.toString());
+      o.put("server_sent_at", mothership.clock().instant().toString());
+    }
     sendText(response, callback, status, "application/json", Wire.write(body) + "\n");
   }
 

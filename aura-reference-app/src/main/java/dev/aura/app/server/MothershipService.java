@@ -105,7 +105,7 @@ public final class MothershipService implements AutoCloseable {
   private final EventLog eventLog;
   private final AccessPolicy access;
   private final AuditReplication auditReplication;
-  private final Metrics metrics = new Metrics();
+  private final Metrics metrics;
   private final ExecutorService follower;
   private final List<StoreChangeFeed.Subscription> subscriptions = new ArrayList<>();
   private final List<Consumer<CertificateRotation>> rotationListeners = new CopyOnWriteArrayList<>();
@@ -153,6 +153,7 @@ public final class MothershipService implements AutoCloseable {
         follower.execute(this::reloadKeys);
       }
     }));
+    this.metrics = new Metrics(this);
   }
 
   /**
@@ -250,6 +251,22 @@ public final class MothershipService implements AutoCloseable {
    */
   public Joined join(String token, List<String> addresses, String source)
       throws TokenRejectedException, ApiException, StoreException {
+    long started = System.nanoTime();
+    String outcome = Metrics.ERROR;
+    try {
+      Joined joined = admitJoin(token, addresses, source);
+      outcome = Metrics.OK;
+      return joined;
+    } catch (TokenRejectedException | ApiException e) {
+      outcome = Metrics.REJECTED;
+      throw e;
+    } finally {
+      metrics.joinTook(outcome, started);
+    }
+  }
+
+  private Joined admitJoin(String token, List<String> addresses, String source)
+      throws TokenRejectedException, ApiException, StoreException {
     checkRateLimit(source);
     List<String> announced = checkAddresses(addresses);
     VerifiedJoinToken verified;
@@ -323,6 +340,22 @@ public final class MothershipService implements AutoCloseable {
    * @throws TokenRejectedException when the presented credential is refused ({@code peer revoked} and so on)
    */
   public IssuedRefreshCredential refresh(String credential, String source)
+      throws TokenRejectedException, ApiException, StoreException {
+    long started = System.nanoTime();
+    String outcome = Metrics.ERROR;
+    try {
+      IssuedRefreshCredential next = rotateCredential(credential, source);
+      outcome = Metrics.OK;
+      return next;
+    } catch (TokenRejectedException | ApiException e) {
+      outcome = Metrics.REJECTED;
+      throw e;
+    } finally {
+      metrics.refreshTook(outcome, started);
+    }
+  }
+
+  private IssuedRefreshCredential rotateCredential(String credential, String source)
       throws TokenRejectedException, ApiException, StoreException {
     checkRateLimit(source);
     IssuedRefreshCredential next;
@@ -731,7 +764,7 @@ public final class MothershipService implements AutoCloseable {
     return access;
   }
 
-  /** @return the counters */
+  /** @return the metrics served at {@code GET /metrics} */
   public Metrics metrics() {
     return metrics;
   }

@@ -111,7 +111,8 @@ class DoctorTest {
       assertThat(alice.join(m.issue("--for", "alice@acme.com")).exit()).isZero();
       m.clock().advance(Duration.ofSeconds(120));
       assertThat(line(alice.run("doctor"), "DR005")).matches("error    DR005 clock offset from the Mothership over"
-          + " 60s: the Mothership's clock is \\+1[12]\\d\\.\\ds from this one");
+          + " 60s: the Mothership's clock is \\+1[12]\\d\\.\\ds ± \\d+\\.\\ds from this one"
+          + " \\(at least 1[12]\\d\\.\\ds off\\)");
     }
   }
 
