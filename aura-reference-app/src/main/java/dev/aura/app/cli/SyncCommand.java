@@ -67,10 +67,11 @@ final class SyncCommand extends BaseCommand {
     PeerClient peer = PeerClient.open(env, Duration.ofSeconds(30));
     PeerState state = peer.state;
     Thread loop = Thread.currentThread();
+    java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     Thread stopper = new Thread(() -> { // Ctrl-C: end the loop, which closes the WAL, then let the JVM exit
       loop.interrupt();
       try {
-        loop.join(5_000);
+        closed.await(5, java.util.concurrent.TimeUnit.SECONDS); // not join(): the loop's thread then exits
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -88,6 +89,7 @@ final class SyncCommand extends BaseCommand {
     } catch (SyncStoreException e) {
       throw new AuraException(e.getMessage(), null);
     } finally {
+      closed.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(stopper);
       } catch (IllegalStateException shuttingDown) {
