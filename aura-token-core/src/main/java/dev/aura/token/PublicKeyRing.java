@@ -82,6 +82,9 @@ public final class PublicKeyRing {
     List<Entry> entries = new ArrayList<>();
     for (JWK jwk : set.getKeys()) {
       JWK pub = jwk.toPublicJWK();
+      if (pub == null) {
+        throw new IllegalArgumentException("key type " + jwk.getKeyType() + " has no public form");
+      }
       if (pub.getKeyID() == null || pub.getAlgorithm() == null) {
         throw new IllegalArgumentException("every key in the set needs kid and alg");
       }

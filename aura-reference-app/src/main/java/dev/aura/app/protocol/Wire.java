@@ -87,8 +87,9 @@ public final class Wire {
     try {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("malformed JSON at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr());
+      // Some refusals (a number beyond Jackson's limits, for one) carry no location.
+      throw new IllegalArgumentException(e.getLocation() == null ? "malformed JSON"
+          : "malformed JSON at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
     }
     if (!(node instanceof ObjectNode object)) {
       throw new IllegalArgumentException("expected a JSON object");
