@@ -51,6 +51,17 @@ public final class AuditChain {
   }
 
   /**
+   * Whether {@code entry} continues a chain whose last entry is {@code previousSequence} with hash
+   * {@code previousHash} (0 and {@link #GENESIS} for an empty chain): the next sequence, linked to that hash,
+   * and its own hash recomputed. For copies of a chain that arrive entry by entry (an admin peer's copy, entries
+   * given back to a restored Mothership); {@link #verify} walks a whole log and says what broke.
+   */
+  public static boolean follows(long previousSequence, String previousHash, AuditEntry entry) {
+    return entry.sequence() == previousSequence + 1 && entry.previousHash().equals(previousHash)
+        && hash(previousHash, entry.sequence(), entry.event()).equals(entry.hash());
+  }
+
+  /**
    * Walks the whole chain and reports the first entry that was modified, removed or reordered.
    *
    * @throws StoreException if the log could not be read

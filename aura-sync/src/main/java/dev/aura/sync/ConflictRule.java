@@ -45,12 +45,10 @@ public final class ConflictRule {
   public static Resolution resolve(EventId id, Change change, Function<SyncPath, Optional<PathHead>> heads) {
     PeerId author = id.author();
     Optional<PathHead> head = heads.apply(change.path());
-    if (head.isEmpty() || seen(id, change, head.get()) || change.sameResultAs(head.get().change())) {
+    // Two deletions leave the same result, so past this line a change against a deleted path is a put.
+    if (head.isEmpty() || seen(id, change, head.get()) || change.sameResultAs(head.get().change())
+        || !head.get().exists()) {
       return new Resolution(SyncEvent.Outcome.APPLIED, change, null);
-    }
-    if (!head.get().exists()) {
-      return change.op() == Change.Op.PUT ? new Resolution(SyncEvent.Outcome.APPLIED, change, null)
-          : new Resolution(SyncEvent.Outcome.SUPERSEDED, change, null); // deleted twice
     }
     if (change.op() == Change.Op.DELETE) {
       return new Resolution(SyncEvent.Outcome.SUPERSEDED, change, null);

@@ -158,8 +158,7 @@ public final class AuditCopy implements AutoCloseable {
       String previous = lastHash(before.lastSeq());
       long seq = before.lastSeq();
       for (AuditEntry e : page) {
-        if (e.sequence() != seq + 1 || !e.previousHash().equals(previous)
-            || !AuditChain.hash(previous, e.sequence(), e.event()).equals(e.hash())) {
+        if (!AuditChain.follows(seq, previous, e)) {
           throw new AuraException("audit entries refused", "entry " + e.sequence() + " does not continue this"
               + " copy's chain at entry " + seq);
         }

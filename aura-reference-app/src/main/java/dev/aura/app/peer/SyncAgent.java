@@ -33,12 +33,11 @@ import java.util.Set;
  * {@link Replica}), uploads their content and pushes them over the control connection, applies the events
  * the Mothership relays in sequence order, and records each acknowledgement or refusal.
  *
- * <p>One push is in flight at a time (up to {@value #MAX_PUSH} events, in WAL order), so the order the
- * Mothership persists is the order the peer recorded. After a reconnect, unacknowledged events are simply
+ * <p>One push is in flight at a time (up to {@value Wire#MAX_PUSH_EVENTS} events, in WAL order), so the order
+ * the Mothership persists is the order the peer recorded. After a reconnect, unacknowledged events are simply
  * sent again: the Mothership persists an event id at most once.
  */
 public final class SyncAgent {
-  static final int MAX_PUSH = 200;
   private static final int MAX_PUSH_BYTES = 512 * 1024;
   private static final int MISSING_QUERY = 500;
 
@@ -233,7 +232,7 @@ public final class SyncAgent {
     if (!subscribed || !inFlight.isEmpty()) {
       return;
     }
-    List<PendingEvent> pending = replica.pending(MAX_PUSH);
+    List<PendingEvent> pending = replica.pending(Wire.MAX_PUSH_EVENTS);
     if (pending.isEmpty()) {
       return;
     }

@@ -43,6 +43,8 @@ public final class Wire {
   /** Prefix of the sync routes: {@code /v1/sync/<workspace>/blobs/<sha256>} (PUT, GET) and
    * {@code /v1/sync/<workspace>/blobs/missing} (POST {@code {"hashes":[...]}}). */
   public static final String SYNC = "/v1/sync/";
+  /** Most events one {@code push} on the control connection carries. */
+  public static final int MAX_PUSH_EVENTS = 200;
   /** Largest control-connection message, either way (sync pages and pushes stay well below it). */
   public static final int MAX_CONTROL_MESSAGE_BYTES = 1024 * 1024;
   /** Prefix of the admin API. */

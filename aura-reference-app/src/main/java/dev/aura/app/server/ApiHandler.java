@@ -362,6 +362,7 @@ public final class ApiHandler extends Handler.Abstract {
     sync.put("recent_max_commit_ms", stats.recentMaxCommitLatency().toMillis());
     mothership.walBehind().ifPresent(why -> sync.put("wal_behind", why));
     Map<String, Integer> subscribers = server.syncSubscribers();
+    Map<String, Long> cursors = server.syncRelayCursors();
     ArrayNode workspaces = sync.putArray("workspaces");
     Map<dev.aura.spi.WorkspaceName, Long> heads = new java.util.TreeMap<>(
         java.util.Comparator.comparing(dev.aura.spi.WorkspaceName::value));
@@ -371,7 +372,7 @@ public final class ApiHandler extends Handler.Abstract {
       o.put("name", w.getKey().value());
       o.put("head", w.getValue());
       o.put("subscribers", subscribers.getOrDefault(w.getKey().value(), 0));
-      Long cursor = server.syncRelayCursors().get(w.getKey().value());
+      Long cursor = cursors.get(w.getKey().value());
       o.put("relay_behind", cursor == null ? 0 : Math.max(0, w.getValue() - cursor));
     }
     return sync;

@@ -163,8 +163,7 @@ final class AuditReplication {
     long seq = mine == null ? 0 : mine.sequence();
     String hash = mine == null ? AuditChain.GENESIS : mine.hash();
     for (AuditEntry e : returned) {
-      if (e.sequence() != seq + 1 || !e.previousHash().equals(hash)
-          || !AuditChain.hash(hash, e.sequence(), e.event()).equals(e.hash())) {
+      if (!AuditChain.follows(seq, hash, e)) {
         throw ApiException.badRequest("audit entries do not continue this chain", "expected entry " + (seq + 1)
             + " chained to " + hash.substring(0, 12) + "..., got entry " + e.sequence()
             + " (the Mothership's chain moved on, or the copy is not of this chain)");

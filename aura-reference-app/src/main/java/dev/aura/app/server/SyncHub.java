@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The Mothership's half of the sync plane, over the peers' control connections.
  *
  * <p>Peer to Mothership: {@code subscribe} ({@code workspace}, {@code after}: the last sequence the peer
- * applied) and {@code push} ({@code workspace}, {@code events}: up to {@value #MAX_PUSH} submitted events).
+ * applied) and {@code push} ({@code workspace}, {@code events}: up to {@value Wire#MAX_PUSH_EVENTS} submitted
+ * events).
  * Mothership to peer: {@code subscribed} (head, max file size, whether the peer may push), {@code events}
  * (pages of persisted events, in sequence order), {@code pushed} (per event: its sequence and outcome, or a
  * refusal with the product's wording) and {@code sync_refused}.
@@ -44,7 +45,6 @@ import org.slf4j.LoggerFactory;
  * one page for it (it simply catches up from the store).
  */
 final class SyncHub implements AutoCloseable {
-  static final int MAX_PUSH = 200;
   private static final int PAGE_EVENTS = 200;
   private static final int PAGE_BYTES = 256 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(SyncHub.class);
@@ -165,8 +165,9 @@ final class SyncHub implements AutoCloseable {
       return;
     }
     JsonNode events = message.path("events");
-    if (!events.isArray() || events.size() == 0 || events.size() > MAX_PUSH) {
-      refuse(c, workspace, "invalid_request", "invalid request: a push carries 1 to " + MAX_PUSH + " events");
+    if (!events.isArray() || events.size() == 0 || events.size() > Wire.MAX_PUSH_EVENTS) {
+      refuse(c, workspace, "invalid_request", "invalid request: a push carries 1 to " + Wire.MAX_PUSH_EVENTS
+          + " events");
       return;
     }
     List<EventCodec.Submitted> submitted = new ArrayList<>(events.size());

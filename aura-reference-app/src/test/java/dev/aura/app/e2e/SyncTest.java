@@ -292,6 +292,9 @@ class SyncTest {
         Trees.await(b.resolve("offline.txt"), BOUND);
         assertThat(b.resolve("offline.txt")).hasContent("written while the Mothership was down");
         assertThat(ok(alice.run("wal", "status")).out()).contains("unacked events: 0");
+        assertThat(m.host("mothership", "peers", "--detail").out())
+            .containsPattern("(?m)^peer_[0-9a-f]{8} +alice@acme\\.com +online +\\S+ +- +[1-9][0-9]*$")
+            .containsPattern("(?m)^peer_[0-9a-f]{8} +bob@acme\\.com +online +\\S+ +- +0$");
       }
       Cli.Result status = m.host("mothership", "status");
       assertThat(status.field("workspaces")).startsWith("default at 2");
