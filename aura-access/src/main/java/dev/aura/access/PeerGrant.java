@@ -3,6 +3,7 @@ package dev.aura.access;
 import dev.aura.spi.PeerId;
 import dev.aura.spi.Role;
 import dev.aura.spi.WorkspaceName;
+import dev.aura.token.VerifiedPeerIdentity;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -36,6 +37,20 @@ public record PeerGrant(PeerId peer, String subject, Role role, Instant joinedAt
   public static PeerGrant of(PeerId peer, String subject, Role role, Instant joinedAt,
       Set<WorkspaceName> workspaces) {
     return new PeerGrant(peer, subject, role, joinedAt, workspaces, Instant.MAX);
+  }
+
+  /**
+   * What a peer identity verified on a direct connection grants, until the identity expires: the receiving
+   * peer decides with the same policy as the Mothership, so a read-only peer's pushes are refused there too.
+   *
+   * <pre>{@code
+   * VerifiedPeerIdentity them = verifier.verify(identity, PeerTls.presentedFingerprint(session));
+   * policy.decide(PeerGrant.of(them), SyncAction.PUSH, workspace).orThrow();
+   * }</pre>
+   */
+  public static PeerGrant of(VerifiedPeerIdentity identity) {
+    return new PeerGrant(identity.peer(), identity.subject(), identity.role(), identity.joinedAt(),
+        identity.workspaces(), identity.expiresAt());
   }
 
   /** @return whether the grant names {@code workspace} (or every workspace) */

@@ -19,10 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +67,13 @@ import org.slf4j.LoggerFactory;
  * While stale, {@link StalenessPolicy#FAIL_CLOSED} refuses every check, {@link StalenessPolicy#WARN} logs once
  * and keeps enforcing.
  *
+ * <p><b>Instant disconnect.</b> {@link #addListener} is told of every revocation an update brings into force,
+ * so a peer closes a direct connection to a revoked peer at once (on both sides: each peer's copy refuses the
+ * other): {@code cache.addListener(r -> connections.closeIf(c -> r.refusesIdentity(c.identity())))}.
+ *
  * <p><b>Warning:</b> the copy lives in memory. A peer that restarts while its Mothership is down has nothing
- * to enforce until it syncs again, unless the application kept the signed updates it applied and re-applies
- * them (they verify as long as their signing key does, and their old {@code iat} keeps the copy stale).
+ * to enforce until it syncs again, unless it keeps a {@link SavedRevocationCopy}, which saves the signed
+ * updates applied and re-verifies them at start (their old {@code iat} keeps the copy as stale as it was).
  *
  * <p>Thread-safe: checks are lock-free; updates are applied one at a time.
  */
@@ -80,6 +87,7 @@ public final class PeerRevocationCache implements RevocationCheck {
   private final StalenessPolicy policy;
   private final Set<SigningAlgorithm> algorithms;
   private final AtomicBoolean warnedStale = new AtomicBoolean();
+  private final List<RevocationListener> listeners = new CopyOnWriteArrayList<>();
   private final Object applyLock = new Object();
   private volatile RevocationState state = new RevocationState(0);
   private volatile Instant completeAsOf;
@@ -139,18 +147,70 @@ public final class PeerRevocationCache implements RevocationCheck {
         next.advanceTo(doc.to());
         state = next;
         applied = doc.entries().size();
+        renew(doc, now);
+        next.inForce().forEach(this::notifyRevoked);
       } else {
         for (RevocationDocument.Entry e : doc.entries()) {
           if (e.version() > held) {
-            current.apply(e.version(), e.action(), e.target(), e.at());
+            Revocation r = current.apply(e.version(), e.action(), e.target(), e.at());
             applied++;
+            if (r != null && e.action() == dev.aura.spi.RevocationChange.Action.REVOKE) {
+              notifyRevoked(r);
+            }
           }
         }
+        renew(doc, now);
       }
-      renew(doc, now);
       LOG.debug("applied revocation {} {} to {} (head {}): {} changes", doc.kind().wireName(), doc.from(),
           doc.to(), doc.head(), applied);
       return outcome(Status.APPLIED, doc, applied);
+    }
+  }
+
+  /**
+   * Registers a listener told of every revocation an applied update brings into force (for a snapshot, every
+   * revocation in it), once per update, in version order, on the thread that applied it, after the copy holds
+   * it. The same rules as for {@link RevocationList#addListener}: quick, non-blocking; an exception is logged
+   * and changes nothing.
+   */
+  public void addListener(RevocationListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void notifyRevoked(Revocation revocation) {
+    for (RevocationListener l : listeners) {
+      try {
+        l.onRevoked(revocation);
+      } catch (RuntimeException e) {
+        LOG.warn("revocation listener failed on {}: {}", revocation, e.toString());
+      }
+    }
+  }
+
+  /** @return an empty copy with the same keys, clock, staleness and policy, and no listeners */
+  PeerRevocationCache emptyCopy() {
+    Builder b = builder().keys(keys).clock(clock).maxStaleness(maxStaleness).whenStale(policy);
+    if (algorithms.contains(SigningAlgorithm.RS256)) {
+      b.acceptRs256Legacy();
+    }
+    return b.build();
+  }
+
+  /**
+   * Takes over the state of {@code loaded} (a copy rebuilt from saved updates), telling the listeners of every
+   * revocation in it.
+   *
+   * @throws RevocationSyncException {@code ROLLBACK} if this copy already holds a later version
+   */
+  void adopt(PeerRevocationCache loaded) throws RevocationSyncException {
+    synchronized (applyLock) {
+      if (loaded.version() < version()) {
+        throw new RevocationSyncException(RevocationSyncException.Reason.ROLLBACK, "the saved copy holds"
+            + " version " + loaded.version() + ", this copy already holds version " + version());
+      }
+      state = loaded.state;
+      completeAsOf = loaded.completeAsOf;
+      state.inForce().forEach(this::notifyRevoked);
     }
   }
 
@@ -163,11 +223,22 @@ public final class PeerRevocationCache implements RevocationCheck {
    * @throws RevocationSyncException if an update was refused; updates applied before stay applied
    */
   public UpdateOutcome sync(RevocationSource source) throws TransportException, RevocationSyncException {
+    return syncWith(source, this::version, this::apply);
+  }
+
+  /** Applies one update; {@code X} is what else the applier may throw (a save's IOException). */
+  interface Applier<X extends Exception> {
+    UpdateOutcome apply(String signed) throws RevocationSyncException, X;
+  }
+
+  /** The sync loop: fetch after the version held and apply, until current or no progress. */
+  static <X extends Exception> UpdateOutcome syncWith(RevocationSource source, LongSupplier held,
+      Applier<X> applier) throws TransportException, RevocationSyncException, X {
     Objects.requireNonNull(source, "source");
     while (true) {
-      long held = version();
-      UpdateOutcome outcome = apply(source.fetchSince(held));
-      if (outcome.isCurrent() || outcome.to() <= held) {
+      long before = held.getAsLong();
+      UpdateOutcome outcome = applier.apply(source.fetchSince(before));
+      if (outcome.isCurrent() || outcome.to() <= before) {
         return outcome;
       }
     }

@@ -4,6 +4,7 @@ import dev.aura.revocation.internal.Cutoff;
 import dev.aura.spi.PeerId;
 import dev.aura.spi.RevocationTarget;
 import dev.aura.token.VerifiedJoinToken;
+import dev.aura.token.VerifiedPeerIdentity;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -63,6 +64,18 @@ public record Revocation(long version, RevocationTarget target, Instant at) {
       case SUBJECT -> target.value().equals(subject) && Cutoff.refuses(joinedAt, at.getEpochSecond());
       case PEER -> target.value().equals(peer.value());
     };
+  }
+
+  /**
+   * Tells a peer whether to close a direct connection at once:
+   * {@code cache.addListener(r -> connections.removeIf(c -> r.refusesIdentity(c.identity())))}.
+   *
+   * @return whether this revocation refuses the peer identity (its peer id, its subject and join time, or its
+   *     own jti)
+   */
+  public boolean refusesIdentity(VerifiedPeerIdentity identity) {
+    return target.kind() == RevocationTarget.Kind.JTI ? target.value().equals(identity.jti().value())
+        : refusesPeer(identity.peer(), identity.subject(), identity.joinedAt());
   }
 
   /** @return for example {@code peer_0a1b2c3d revoked at 2026-04-21T17:59:01Z (version 12)} */

@@ -29,7 +29,12 @@ public final class RevocationSyncException extends Exception {
     /** Starts after the version the peer holds: the changes in between are missing. */
     GAP("gap", "revocation update has a gap"),
     /** The copy was last complete longer ago than the configured maximum staleness. */
-    STALE("stale", "revocation list is too old to trust");
+    STALE("stale", "revocation list is too old to trust"),
+    /**
+     * A {@link SavedRevocationCopy} whose file is damaged: not in the saved format, cut short, or not the
+     * bytes that were written. The file is left as it was.
+     */
+    CORRUPT("corrupt_copy", "saved revocation copy is damaged");
 
     private final String code;
     private final String text;

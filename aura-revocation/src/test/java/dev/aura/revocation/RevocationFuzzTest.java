@@ -80,6 +80,58 @@ class RevocationFuzzTest {
     }
   }
 
+  /** The saved copy's loader on raw file bytes: a typed refusal or a load, never another exception. */
+  @FuzzTest(maxDuration = "2m")
+  void savedCopyLoad(byte[] data) throws Exception {
+    load(data);
+  }
+
+  /**
+   * The loader behind the digest and signatures: in the input, an {@code update} or {@code renewal} line of
+   * {@code header-json TAB payload-json} is signed as in {@link #applySigned}, and {@code end AUTO} becomes the
+   * digest of the lines before it.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void savedCopyLoadSigned(byte[] data) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (String line : new String(data, StandardCharsets.UTF_8).split("\n", -1)) {
+      int space = line.indexOf(' ');
+      int tab = line.indexOf('\t');
+      if (line.equals("end AUTO")) {
+        line = "end " + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+            .digest(out.toString().getBytes(StandardCharsets.UTF_8)));
+      } else if (space > 0 && tab > space) {
+        line = line.substring(0, space + 1) + sign(line.substring(space + 1, tab), line.substring(tab + 1));
+      }
+      out.append(line).append('\n');
+    }
+    out.setLength(out.length() - 1);
+    load(out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void load(byte[] copy) throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("saved-copy-fuzz");
+    try {
+      java.nio.file.Files.write(dir.resolve(SavedRevocationCopy.COPY_FILE), copy);
+      SavedRevocationCopy saved = SavedRevocationCopy.open(dir, cache());
+      try {
+        saved.load();
+        saved.cache().freshness();
+      } catch (RevocationSyncException expected) {
+        if (saved.cache().version() != 0) {
+          throw new AssertionError("a refused load changed the cache", expected);
+        }
+      }
+    } finally {
+      try (var files = java.nio.file.Files.list(dir)) {
+        for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+          java.nio.file.Files.delete(f);
+        }
+      }
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
   private static boolean apply(PeerRevocationCache cache, String signed) {
     try {
       cache.apply(signed);

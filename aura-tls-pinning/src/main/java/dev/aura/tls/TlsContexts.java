@@ -104,6 +104,12 @@ public final class TlsContexts {
   public static SSLContext server(TlsIdentity identity, TlsVersion minimum) {
     Objects.requireNonNull(identity, "identity");
     Objects.requireNonNull(minimum, "minimum");
+    return PolicySslContext.wrapServer(initialized(keyManagers(identity), new TrustManager[0]),
+        minimum.protocols(), minimum.cipherSuites());
+  }
+
+  /** Key managers that present {@code identity}'s chain, from an in-memory key store with a random password. */
+  static KeyManager[] keyManagers(TlsIdentity identity) {
     char[] password = new char[24];
     SecureRandom random = new SecureRandom();
     for (int i = 0; i < password.length; i++) {
@@ -116,8 +122,7 @@ public final class TlsContexts {
           identity.chain().toArray(new X509Certificate[0]));
       KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
-      return PolicySslContext.wrapServer(initialized(factory.getKeyManagers(), new TrustManager[0]),
-          minimum.protocols(), minimum.cipherSuites());
+      return factory.getKeyManagers();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build a key manager for " + identity, e);
     } finally {
@@ -138,7 +143,7 @@ public final class TlsContexts {
     return parameters;
   }
 
-  private static SSLContext initialized(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+  static SSLContext initialized(KeyManager[] keyManagers, TrustManager[] trustManagers) {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keyManagers, trustManagers, null);

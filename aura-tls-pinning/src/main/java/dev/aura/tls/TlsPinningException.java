@@ -45,6 +45,8 @@ public final class TlsPinningException extends CertificateException {
     NO_CERTIFICATE("tls: peer presented no certificate"),
     /** A certificate or key file could not be read (missing, no permission, too large). */
     FILE_UNREADABLE("tls: cannot read file"),
+    /** A private key file that group or others may read (a peer's key must be owner-only, 0600). */
+    KEY_FILE_EXPOSED("tls: private key file is readable by others"),
     /** A file was read but holds no usable PEM certificate or key. */
     PEM_INVALID("tls: invalid PEM"),
     /** The private key is not the key of the leaf certificate. */

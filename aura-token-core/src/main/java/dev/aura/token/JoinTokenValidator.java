@@ -218,6 +218,35 @@ public final class JoinTokenValidator {
       throw new TokenRejectedException(RejectionReason.WRONG_ISSUER, "token was issued by '"
           + dev.aura.token.internal.StrictJson.printable(iss) + "', this Mothership is " + mothershipId);
     }
+    checkTimes(iat, exp, nbf, now, skew, "this Mothership's clock");
+    Duration lifetime = Duration.between(iat, exp);
+    if (lifetime.compareTo(maxExpiry) > 0) {
+      throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG, "token lives "
+          + TokenDuration.of(lifetime) + ", jwt.max_expiry is " + TokenDuration.of(maxExpiry));
+    }
+    return new VerifiedJoinToken(jti, sub, role, mothershipId, iat, exp, oneShot ? 1 : uses.get().intValue(),
+        fingerprint, jws.kid(), workspaces, false);
+  }
+
+  /** @return {@code value} if it is a clock skew one may configure: 0s to {@link #MAX_SKEW} */
+  static Duration checkSkew(Duration value) {
+    Objects.requireNonNull(value, "clockSkew");
+    if (value.isNegative() || value.compareTo(MAX_SKEW) > 0) {
+      throw new IllegalArgumentException("clock skew must be between 0s and " + MAX_SKEW.toSeconds()
+          + "s, got " + value.toSeconds() + "s");
+    }
+    return value;
+  }
+
+  /**
+   * The clock skew rule, shared by every token a verifier judges by time: expired once
+   * {@code now >= exp + skew}; not yet valid while {@code iat} (or a later {@code nbf}) is after
+   * {@code now + skew}.
+   *
+   * @param whoseClock names the verifier's clock in the message, such as {@code this Mothership's clock}
+   */
+  static void checkTimes(Instant iat, Instant exp, Optional<Instant> nbf, Instant now, Duration skew,
+      String whoseClock) throws TokenRejectedException {
     if (!now.isBefore(exp.plus(skew))) {
       Duration late = Duration.between(exp, now);
       throw new TokenRejectedException(RejectionReason.EXPIRED, "expired at " + exp + ", "
@@ -229,16 +258,9 @@ public final class JoinTokenValidator {
       Duration ahead = Duration.between(now, notBefore);
       String which = notBefore.equals(iat) ? "iat" : "nbf";
       throw new TokenRejectedException(RejectionReason.NOT_YET_VALID, which + " " + notBefore + " is "
-          + seconds(ahead) + " ahead of this Mothership's clock (" + now + "; allowed skew " + seconds(skew)
+          + seconds(ahead) + " ahead of " + whoseClock + " (" + now + "; allowed skew " + seconds(skew)
           + "): the clocks differ by about " + seconds(ahead) + "; check NTP", ahead);
     }
-    Duration lifetime = Duration.between(iat, exp);
-    if (lifetime.compareTo(maxExpiry) > 0) {
-      throw new TokenRejectedException(RejectionReason.LIFETIME_TOO_LONG, "token lives "
-          + TokenDuration.of(lifetime) + ", jwt.max_expiry is " + TokenDuration.of(maxExpiry));
-    }
-    return new VerifiedJoinToken(jti, sub, role, mothershipId, iat, exp, oneShot ? 1 : uses.get().intValue(),
-        fingerprint, jws.kid(), workspaces, false);
   }
 
   /**
@@ -246,7 +268,7 @@ public final class JoinTokenValidator {
    * workspace; present, a non-empty array of at most {@value JoinTokenRequest#MAX_WORKSPACES} distinct
    * workspace names.
    */
-  private static Set<WorkspaceName> workspaces(Claims c) throws TokenRejectedException {
+  static Set<WorkspaceName> workspaces(Claims c) throws TokenRejectedException {
     Optional<List<?>> claim = c.optionalArray("workspaces");
     if (claim.isEmpty()) {
       return Set.of();
@@ -276,11 +298,11 @@ public final class JoinTokenValidator {
     return JoinTokenRequest.sortedWorkspaces(names);
   }
 
-  private interface ClaimParser<T> {
+  interface ClaimParser<T> {
     T parse() throws TokenRejectedException;
   }
 
-  private static <T> T parse(String claim, ClaimParser<T> parser) throws TokenRejectedException {
+  static <T> T parse(String claim, ClaimParser<T> parser) throws TokenRejectedException {
     try {
       return parser.parse();
     } catch (IllegalArgumentException e) {
@@ -288,7 +310,7 @@ public final class JoinTokenValidator {
     }
   }
 
-  private static String seconds(Duration d) {
+  static String seconds(Duration d) {
     return Math.abs(d.getSeconds()) + "s";
   }
 
@@ -327,12 +349,7 @@ public final class JoinTokenValidator {
 
     /** Allowed clock skew; default 60s, at most 5 minutes. */
     public Builder clockSkew(Duration value) {
-      Objects.requireNonNull(value, "clockSkew");
-      if (value.isNegative() || value.compareTo(MAX_SKEW) > 0) {
-        throw new IllegalArgumentException("clock skew must be between 0s and " + MAX_SKEW.toSeconds()
-            + "s, got " + value.toSeconds() + "s");
-      }
-      skew = Settings.setOnce(skew, value, "clockSkew");
+      skew = Settings.setOnce(skew, checkSkew(value), "clockSkew");
       return this;
     }
 

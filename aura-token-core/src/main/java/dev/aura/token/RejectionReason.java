@@ -32,7 +32,14 @@ public enum RejectionReason {
   /** The Mothership has no record of the token (issued elsewhere, or its ledger was reset). */
   UNKNOWN_TOKEN("unknown_token", "unknown token"),
   /** A refresh credential that was rotated out or never issued. */
-  CREDENTIAL_SUPERSEDED("credential_superseded", "refresh credential superseded");
+  CREDENTIAL_SUPERSEDED("credential_superseded", "refresh credential superseded"),
+  /**
+   * A peer identity bound ({@code cnf}) to another key than the one the TLS connection was made with: a
+   * stolen or replayed identity, or a peer that changed its key since the Mothership signed it.
+   */
+  KEY_MISMATCH("key_mismatch", "peer identity is for another key"),
+  /** A peer identity whose workspaces and the verifying peer's own have none in common. */
+  NO_SHARED_WORKSPACE("no_shared_workspace", "no shared workspace");
 
   private final String code;
   private final String text;

@@ -25,6 +25,27 @@ public interface RevocationCheck {
    */
   Optional<String> revocationOfPeer(PeerId peer, String subject, Instant joinedAt);
 
+  /**
+   * The check of a peer identity shown on a direct connection ({@link PeerIdentityVerifier}): the peer as
+   * in {@link #revocationOfPeer} (its id, or its subject for a peer that joined up to the revocation's
+   * second), then the identity's own {@code jti} as a token id, as in {@link #revocationOf}.
+   *
+   * <p>The default composes the two methods above, so every implementation covers all three kinds.
+   *
+   * @param identity an identity whose signature, binding and times already verified
+   * @return a description of the revocation that refuses it, or empty
+   */
+  default Optional<String> revocationOfIdentity(VerifiedPeerIdentity identity) {
+    Optional<String> byPeer = revocationOfPeer(identity.peer(), identity.subject(), identity.joinedAt());
+    if (byPeer.isPresent()) {
+      return byPeer;
+    }
+    // the identity's jti is a token id like a join token's; the subject cut-off is the join time, as above
+    return revocationOf(new VerifiedJoinToken(identity.jti(), identity.subject(), identity.role(),
+        identity.issuer(), identity.joinedAt(), identity.expiresAt(), 1, identity.keyFingerprint(),
+        identity.kid(), identity.workspaces(), false));
+  }
+
   /** @return a check that never refuses; for deployments or tests without revocation */
   static RevocationCheck none() {
     return new RevocationCheck() {

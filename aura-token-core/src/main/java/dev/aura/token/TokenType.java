@@ -17,7 +17,17 @@ public enum TokenType {
    */
   PIN_HANDOVER("aura-pin-handover+jwt", 8 * 1024, true),
   /** The head of the audit log's hash chain as the Mothership signed it, for peers keeping a copy: 8 KiB. */
-  AUDIT_HEAD("aura-audit-head+jwt", 8 * 1024, false);
+  AUDIT_HEAD("aura-audit-head+jwt", 8 * 1024, false),
+  /**
+   * A peer's identity, signed by the Mothership at join and at every refresh and shown to other peers on
+   * direct connections ({@link PeerIdentityVerifier}): at most 8 KiB.
+   */
+  PEER_IDENTITY("aura-peer-identity+jwt", 8 * 1024, false),
+  /**
+   * A release manifest: the Mothership's signature over a release archive it serves (version, protocol,
+   * SHA-256 and size), which {@code aura self-update} verifies before installing: 8 KiB.
+   */
+  RELEASE_MANIFEST("aura-release+jwt", 8 * 1024, false);
 
   private final String typ;
   private final int maxLength;

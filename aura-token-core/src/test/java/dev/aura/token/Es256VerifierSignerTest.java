@@ -209,6 +209,20 @@ class Es256VerifierSignerTest {
     assertThat(parseJws(jws.serialize()).verify(verifier)).isTrue();
   }
 
+  /** The README's example ("Keys"), as written there. */
+  @Test
+  void readmeExample_signsWithAGeneratedKey_andVerifiesWithItsPublicHalf() throws Exception {
+    ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
+    JWSObject jws = new JWSObject(new JWSHeader(JWSAlgorithm.ES256), new Payload("{\"sub\":\"alice\"}"));
+    jws.sign(new Es256Signer(key));
+    boolean ok = JWSObject.parse(jws.serialize()).verify(new Es256Verifier(key.toPublicJWK()));
+
+    assertThat(ok).isTrue();
+    assertThat(jws.getSignature().decode()).hasSize(64);
+    ECKey another = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(Curve.P_256).generate();
+    assertThat(JWSObject.parse(jws.serialize()).verify(new Es256Verifier(another.toPublicJWK()))).isFalse();
+  }
+
   @Test
   void signer_withoutOrWithAMismatchedPrivateKey_isRefusedAtConstruction() {
     ECKey other = parse(RFC7515_JWK.replace("jpsQnnGQmL-YBIffH1136cspYG6-0iY7X1fCE9-E9LI",

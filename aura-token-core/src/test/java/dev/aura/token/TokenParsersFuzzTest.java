@@ -19,6 +19,11 @@ import java.util.Arrays;
  */
 class TokenParsersFuzzTest {
   private static final Harness H = harness();
+  private static final dev.aura.spi.Fingerprint KEY = dev.aura.spi.Fingerprint.ofDigest(new byte[32]);
+  private static final PeerIdentityVerifier IDENTITIES = PeerIdentityVerifier.builder().mothershipId(Harness.MSHIP)
+      .keys(H.ring::publicKeys).clock(H.clock)
+      .ownWorkspaces(() -> java.util.Set.of(dev.aura.spi.WorkspaceName.parse("widget")))
+      .withoutRevocationCheck().build();
 
   private static Harness harness() {
     try {
@@ -36,6 +41,32 @@ class TokenParsersFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void joinTokenVerifySigned(byte[] data) {
     verifyJoin(signed(data));
+  }
+
+  @FuzzTest(maxDuration = "2m")
+  void peerIdentityVerify(byte[] data) {
+    verifyIdentity(new String(data, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Header and claims behind a valid signature; the connection's key is 32 zero bytes
+   * ({@code "x5t#S256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) and this peer may use {@code widget}.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void peerIdentityVerifySigned(byte[] data) {
+    verifyIdentity(signed(data));
+  }
+
+  private static void verifyIdentity(String compact) {
+    try {
+      IDENTITIES.verify(compact, KEY);
+    } catch (TokenRejectedException expected) {
+      // typed rejection
+    }
+    PeerIdentityVerifier.Result r = IDENTITIES.tryVerify(compact, KEY);
+    if (r.accepted() == (r.rejection() != null)) {
+      throw new AssertionError("a result is either accepted or rejected");
+    }
   }
 
   @FuzzTest(maxDuration = "2m")

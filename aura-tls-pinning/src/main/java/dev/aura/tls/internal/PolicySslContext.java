@@ -75,12 +75,34 @@ public final class PolicySslContext {
     return wrap(template, perConnection, protocols, cipherSuites, false);
   }
 
+  /**
+   * Like {@link #wrap(SSLContext, Supplier, List, List)} for both ends of a peer-to-peer connection: every
+   * socket, server socket and engine in server mode requires a client certificate, and engines in server mode
+   * refuse client-initiated renegotiation.
+   *
+   * @param template an initialized context, for parameters and session contexts
+   * @param perConnection gives the initialized context each socket or engine is created from
+   * @param protocols allowed protocols, in preference order
+   * @param cipherSuites allowed suites, in preference order
+   * @return the policy context
+   */
+  public static SSLContext wrapMutual(SSLContext template, Supplier<SSLContext> perConnection,
+      List<String> protocols, List<String> cipherSuites) {
+    return wrap(template, perConnection, protocols, cipherSuites, true, true);
+  }
+
   private static SSLContext wrap(SSLContext template, Supplier<SSLContext> perConnection, List<String> protocols,
       List<String> cipherSuites, boolean refuseClientRenegotiation) {
+    return wrap(template, perConnection, protocols, cipherSuites, refuseClientRenegotiation, false);
+  }
+
+  private static SSLContext wrap(SSLContext template, Supplier<SSLContext> perConnection, List<String> protocols,
+      List<String> cipherSuites, boolean refuseClientRenegotiation, boolean needClientAuth) {
     SSLParameters supported = template.getSupportedSSLParameters();
     String[] enabledProtocols = intersect(protocols, supported.getProtocols(), "protocols");
     String[] enabledSuites = intersect(cipherSuites, supported.getCipherSuites(), "cipher suites");
-    Spi spi = new Spi(template, perConnection, enabledProtocols, enabledSuites, refuseClientRenegotiation);
+    Spi spi = new Spi(template, perConnection, enabledProtocols, enabledSuites, refuseClientRenegotiation,
+        needClientAuth);
     return new SSLContext(spi, template.getProvider(), template.getProtocol()) {};
   }
 
@@ -99,16 +121,18 @@ public final class PolicySslContext {
     private final String[] protocols;
     private final String[] suites;
     private final boolean refuseClientRenegotiation;
+    private final boolean needClientAuth;
     private final SSLSocketFactory socketFactory;
     private final SSLServerSocketFactory serverSocketFactory;
 
     Spi(SSLContext delegate, Supplier<SSLContext> perConnection, String[] protocols, String[] suites,
-        boolean refuseClientRenegotiation) {
+        boolean refuseClientRenegotiation, boolean needClientAuth) {
       this.delegate = delegate;
       this.perConnection = perConnection;
       this.protocols = protocols;
       this.suites = suites;
       this.refuseClientRenegotiation = refuseClientRenegotiation;
+      this.needClientAuth = needClientAuth;
       this.socketFactory = new SocketFactory(() -> perConnection.get().getSocketFactory(), this);
       this.serverSocketFactory = new ServerSocketFactory(delegate.getServerSocketFactory(), this);
     }
@@ -117,6 +141,9 @@ public final class PolicySslContext {
       parameters.setProtocols(protocols.clone());
       parameters.setCipherSuites(suites.clone());
       parameters.setUseCipherSuitesOrder(true);
+      if (needClientAuth) {
+        parameters.setNeedClientAuth(true); // applies in server mode only
+      }
       return parameters;
     }
 
