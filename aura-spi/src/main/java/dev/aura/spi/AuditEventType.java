@@ -23,7 +23,9 @@ public enum AuditEventType {
   /** A peer's push to a workspace was refused (a read-only role, a workspace it may not use). */
   PUSH_REFUSED("push_refused"),
   /** An operator changed the workspaces a peer may use. */
-  PEER_WORKSPACES("peer_workspaces");
+  PEER_WORKSPACES("peer_workspaces"),
+  /** A joined peer presented a fresh identity provider assertion ({@code [oidc] reassert_every}). */
+  IDP_REASSERTED("idp_reasserted");
 
   private final String wireName;
 

@@ -1,5 +1,6 @@
 package dev.aura.spi;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,4 +29,22 @@ public interface PeerStore {
    * @throws StoreException if the store failed
    */
   List<PeerRecord> list() throws StoreException;
+
+  /**
+   * Raises a peer's {@code lastSeen} to {@code seenAt}, keeping every other field as stored; does nothing
+   * for an unknown peer or when the stored value is already as late. Publishes no change notice ({@code
+   * last_seen} is bookkeeping, not a change others must hear of). The default reads and saves the peer; an
+   * implementation that can update the one field in place should, so that a concurrent {@link #save} of
+   * another field is never undone.
+   *
+   * @param peer the peer heard from
+   * @param seenAt when it was heard from
+   * @throws StoreException if the store failed
+   */
+  default void recordSeen(PeerId peer, Instant seenAt) throws StoreException {
+    Optional<PeerRecord> stored = find(peer);
+    if (stored.isPresent() && stored.get().lastSeen().isBefore(seenAt)) {
+      save(stored.get().seenAt(seenAt));
+    }
+  }
 }

@@ -7,7 +7,9 @@ import java.util.function.Consumer;
  * {@code LISTEN/NOTIFY}, in-process for an embedded store).
  *
  * <p><b>Delivery:</b> at least once after the change is durable, possibly coalesced; a listener must re-read
- * the store rather than trust the notice alone. Listeners run on a thread of the feed and must not block.
+ * the store rather than trust the notice alone. Notices that are not stored state ({@link StoreChange.Topic#KICK},
+ * {@link StoreChange.Topic#KICKED}) are delivered at most once, to the processes listening at that moment.
+ * Listeners run on a thread of the feed and must not block.
  * <b>Thread safety:</b> safe for concurrent use.
  */
 public interface StoreChangeFeed {

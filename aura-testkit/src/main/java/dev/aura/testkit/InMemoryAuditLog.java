@@ -34,19 +34,36 @@ public final class InMemoryAuditLog implements AuditLog {
   /** The last appended entry, which the next one chains to; kept apart so tampering does not repair it. */
   private AuditEntry last;
 
-  /** An empty log. */
-  public InMemoryAuditLog() {}
+  private final InMemoryUnitOfWork units;
+
+  /** An empty log with a unit of work of its own. */
+  public InMemoryAuditLog() {
+    this(new InMemoryUnitOfWork());
+  }
+
+  InMemoryAuditLog(InMemoryUnitOfWork units) {
+    this.units = units;
+  }
 
   /** {@inheritDoc} */
   @Override
   public AuditEntry append(AuditEvent event) {
     Objects.requireNonNull(event, "event");
-    synchronized (entries) {
-      AuditEntry entry = AuditEntry.chain(last, event);
-      entries.add(entry);
-      last = entry;
-      return entry;
-    }
+    return units.locked(() -> {
+      synchronized (entries) {
+        AuditEntry previous = last;
+        AuditEntry entry = AuditEntry.chain(previous, event);
+        entries.add(entry);
+        last = entry;
+        units.undo(() -> {
+          synchronized (entries) {
+            entries.remove(entry);
+            last = previous;
+          }
+        });
+        return entry;
+      }
+    });
   }
 
   /** {@inheritDoc} */
@@ -54,13 +71,16 @@ public final class InMemoryAuditLog implements AuditLog {
   public List<AuditEntry> query(AuditQuery query) {
     Objects.requireNonNull(query, "query");
     List<AuditEntry> matching = new ArrayList<>();
-    synchronized (entries) {
-      for (AuditEntry entry : entries) {
-        if (query.matches(entry.event())) {
-          matching.add(entry);
+    units.locked(() -> {
+      synchronized (entries) {
+        for (AuditEntry entry : entries) {
+          if (query.matches(entry.event())) {
+            matching.add(entry);
+          }
         }
       }
-    }
+      return null;
+    });
     matching.sort(OLDEST_FIRST);
     return List.copyOf(matching.subList(0, Math.min(matching.size(), query.limit())));
   }
@@ -72,16 +92,19 @@ public final class InMemoryAuditLog implements AuditLog {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
     List<AuditEntry> page = new ArrayList<>();
-    synchronized (entries) {
-      for (AuditEntry entry : entries) {
-        if (page.size() == limit) {
-          break;
-        }
-        if (entry.sequence() >= fromSequence) {
-          page.add(entry);
+    units.locked(() -> {
+      synchronized (entries) {
+        for (AuditEntry entry : entries) {
+          if (page.size() == limit) {
+            break;
+          }
+          if (entry.sequence() >= fromSequence) {
+            page.add(entry);
+          }
         }
       }
-    }
+      return null;
+    });
     return List.copyOf(page);
   }
 

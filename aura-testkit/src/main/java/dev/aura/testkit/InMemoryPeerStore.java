@@ -4,6 +4,7 @@ import dev.aura.spi.PeerId;
 import dev.aura.spi.PeerRecord;
 import dev.aura.spi.PeerStore;
 import dev.aura.spi.StoreChange;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,10 +24,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public final class InMemoryPeerStore implements PeerStore {
   private final ConcurrentSkipListMap<String, PeerRecord> byId = new ConcurrentSkipListMap<>();
   private final InMemoryStoreChangeFeed feed;
+  private final InMemoryUnitOfWork units;
 
-  /** An empty store that publishes no changes. */
+  /** An empty store that publishes no changes, with a unit of work of its own. */
   public InMemoryPeerStore() {
     this.feed = null;
+    this.units = new InMemoryUnitOfWork();
   }
 
   /**
@@ -35,29 +38,57 @@ public final class InMemoryPeerStore implements PeerStore {
    * @param feed where {@code StoreChange(PEERS, 0)} is published after each save
    */
   public InMemoryPeerStore(InMemoryStoreChangeFeed feed) {
+    this(feed, new InMemoryUnitOfWork());
+  }
+
+  InMemoryPeerStore(InMemoryStoreChangeFeed feed, InMemoryUnitOfWork units) {
     this.feed = Objects.requireNonNull(feed, "feed");
+    this.units = units;
   }
 
   /** {@inheritDoc} */
   @Override
   public void save(PeerRecord peer) {
     Objects.requireNonNull(peer, "peer");
-    byId.put(peer.id().value(), peer);
+    units.locked(() -> put(peer));
     if (feed != null) {
-      feed.publish(new StoreChange(StoreChange.Topic.PEERS, 0));
+      units.afterCommit(() -> feed.publish(new StoreChange(StoreChange.Topic.PEERS, 0)));
     }
+  }
+
+  /** Raises {@code lastSeen} in place, publishing nothing. */
+  @Override
+  public void recordSeen(PeerId id, Instant seenAt) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(seenAt, "seenAt");
+    units.locked(() -> {
+      PeerRecord stored = byId.get(id.value());
+      return stored != null && stored.lastSeen().isBefore(seenAt) ? put(stored.seenAt(seenAt)) : null;
+    });
+  }
+
+  private PeerRecord put(PeerRecord peer) {
+    PeerRecord previous = byId.put(peer.id().value(), peer);
+    units.undo(() -> {
+      if (previous == null) {
+        byId.remove(peer.id().value());
+      } else {
+        byId.put(peer.id().value(), previous);
+      }
+    });
+    return previous;
   }
 
   /** {@inheritDoc} */
   @Override
   public Optional<PeerRecord> find(PeerId id) {
     Objects.requireNonNull(id, "id");
-    return Optional.ofNullable(byId.get(id.value()));
+    return units.locked(() -> Optional.ofNullable(byId.get(id.value())));
   }
 
   /** {@inheritDoc} */
   @Override
   public List<PeerRecord> list() {
-    return List.copyOf(byId.values());
+    return units.locked(() -> List.copyOf(byId.values()));
   }
 }

@@ -27,19 +27,44 @@ public final class InMemoryRefreshCredentialStore implements RefreshCredentialSt
   private final Map<String, RefreshCredentialRecord> currentById = new HashMap<>();
   private final Object lock = new Object();
 
-  /** An empty store. */
-  public InMemoryRefreshCredentialStore() {}
+  private final InMemoryUnitOfWork units;
+
+  /** An empty store with a unit of work of its own. */
+  public InMemoryRefreshCredentialStore() {
+    this(new InMemoryUnitOfWork());
+  }
+
+  InMemoryRefreshCredentialStore(InMemoryUnitOfWork units) {
+    this.units = units;
+  }
 
   /** {@inheritDoc} */
   @Override
   public void issue(RefreshCredentialRecord record) {
     Objects.requireNonNull(record, "record");
-    synchronized (lock) {
-      RefreshCredentialRecord previous = currentByPeer.put(record.peer(), record);
-      if (previous != null) {
-        currentById.remove(previous.credentialId());
+    units.locked(() -> {
+      synchronized (lock) {
+        RefreshCredentialRecord previous = currentByPeer.put(record.peer(), record);
+        if (previous != null) {
+          currentById.remove(previous.credentialId());
+        }
+        currentById.put(record.credentialId(), record);
+        units.undo(() -> restore(record, previous));
       }
-      currentById.put(record.credentialId(), record);
+      return null;
+    });
+  }
+
+  /** Undoes the write that made {@code written} current in place of {@code previous} (null: none). */
+  private void restore(RefreshCredentialRecord written, RefreshCredentialRecord previous) {
+    synchronized (lock) {
+      currentById.remove(written.credentialId());
+      if (previous == null) {
+        currentByPeer.remove(written.peer());
+      } else {
+        currentByPeer.put(previous.peer(), previous);
+        currentById.put(previous.credentialId(), previous);
+      }
     }
   }
 
@@ -47,9 +72,11 @@ public final class InMemoryRefreshCredentialStore implements RefreshCredentialSt
   @Override
   public Optional<RefreshCredentialRecord> find(String credentialId) {
     Objects.requireNonNull(credentialId, "credentialId");
-    synchronized (lock) {
-      return Optional.ofNullable(currentById.get(credentialId));
-    }
+    return units.locked(() -> {
+      synchronized (lock) {
+        return Optional.ofNullable(currentById.get(credentialId));
+      }
+    });
   }
 
   /**
@@ -61,6 +88,10 @@ public final class InMemoryRefreshCredentialStore implements RefreshCredentialSt
   public boolean rotate(String currentId, RefreshCredentialRecord next) {
     Objects.requireNonNull(currentId, "currentId");
     Objects.requireNonNull(next, "next");
+    return units.locked(() -> rotateLocked(currentId, next));
+  }
+
+  private boolean rotateLocked(String currentId, RefreshCredentialRecord next) {
     synchronized (lock) {
       RefreshCredentialRecord current = currentById.get(currentId);
       if (current == null) {
@@ -73,6 +104,7 @@ public final class InMemoryRefreshCredentialStore implements RefreshCredentialSt
       currentById.remove(currentId);
       currentByPeer.put(next.peer(), next);
       currentById.put(next.credentialId(), next);
+      units.undo(() -> restore(next, current));
       return true;
     }
   }

@@ -24,10 +24,12 @@ import java.util.Objects;
 public final class InMemoryRevocationStore implements RevocationStore {
   private final List<RevocationEntry> entries = new ArrayList<>();
   private final InMemoryStoreChangeFeed feed;
+  private final InMemoryUnitOfWork units;
 
-  /** An empty store that publishes no changes. */
+  /** An empty store that publishes no changes, with a unit of work of its own. */
   public InMemoryRevocationStore() {
     this.feed = null;
+    this.units = new InMemoryUnitOfWork();
   }
 
   /**
@@ -36,20 +38,32 @@ public final class InMemoryRevocationStore implements RevocationStore {
    * @param feed where {@code StoreChange(REVOCATIONS, version)} is published after each append
    */
   public InMemoryRevocationStore(InMemoryStoreChangeFeed feed) {
+    this(feed, new InMemoryUnitOfWork());
+  }
+
+  InMemoryRevocationStore(InMemoryStoreChangeFeed feed, InMemoryUnitOfWork units) {
     this.feed = Objects.requireNonNull(feed, "feed");
+    this.units = units;
   }
 
   /** {@inheritDoc} */
   @Override
   public RevocationEntry append(RevocationChange change) {
     Objects.requireNonNull(change, "change");
-    RevocationEntry entry;
-    synchronized (entries) {
-      entry = new RevocationEntry(entries.size() + 1L, change);
-      entries.add(entry);
-    }
+    RevocationEntry entry = units.locked(() -> {
+      synchronized (entries) {
+        RevocationEntry appended = new RevocationEntry(entries.size() + 1L, change);
+        entries.add(appended);
+        units.undo(() -> {
+          synchronized (entries) {
+            entries.remove(appended);
+          }
+        });
+        return appended;
+      }
+    });
     if (feed != null) {
-      feed.publish(new StoreChange(StoreChange.Topic.REVOCATIONS, entry.version()));
+      units.afterCommit(() -> feed.publish(new StoreChange(StoreChange.Topic.REVOCATIONS, entry.version())));
     }
     return entry;
   }
@@ -63,21 +77,25 @@ public final class InMemoryRevocationStore implements RevocationStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
-    synchronized (entries) {
-      // Version v is at index v - 1.
-      if (afterVersion >= entries.size()) {
-        return List.of();
+    return units.locked(() -> {
+      synchronized (entries) {
+        // Version v is at index v - 1.
+        if (afterVersion >= entries.size()) {
+          return List.<RevocationEntry>of();
+        }
+        int from = (int) afterVersion;
+        return List.copyOf(entries.subList(from, (int) Math.min(entries.size(), (long) from + limit)));
       }
-      int from = (int) afterVersion;
-      return List.copyOf(entries.subList(from, (int) Math.min(entries.size(), (long) from + limit)));
-    }
+    });
   }
 
   /** {@inheritDoc} */
   @Override
   public long latestVersion() {
-    synchronized (entries) {
-      return entries.size();
-    }
+    return units.locked(() -> {
+      synchronized (entries) {
+        return (long) entries.size();
+      }
+    });
   }
 }

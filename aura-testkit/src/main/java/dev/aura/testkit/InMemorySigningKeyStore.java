@@ -29,10 +29,12 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
 
   private final Map<String, StoredSigningKey> byKid = new HashMap<>();
   private final InMemoryStoreChangeFeed feed;
+  private final InMemoryUnitOfWork units;
 
-  /** An empty store that publishes no changes. */
+  /** An empty store that publishes no changes, with a unit of work of its own. */
   public InMemorySigningKeyStore() {
     this.feed = null;
+    this.units = new InMemoryUnitOfWork();
   }
 
   /**
@@ -41,16 +43,22 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
    * @param feed where {@code StoreChange(SIGNING_KEYS, 0)} is published after each non-empty save
    */
   public InMemorySigningKeyStore(InMemoryStoreChangeFeed feed) {
+    this(feed, new InMemoryUnitOfWork());
+  }
+
+  InMemorySigningKeyStore(InMemoryStoreChangeFeed feed, InMemoryUnitOfWork units) {
     this.feed = Objects.requireNonNull(feed, "feed");
+    this.units = units;
   }
 
   /** {@inheritDoc} */
   @Override
   public List<StoredSigningKey> loadAll() {
-    List<StoredSigningKey> keys;
-    synchronized (byKid) {
-      keys = new ArrayList<>(byKid.values());
-    }
+    List<StoredSigningKey> keys = units.locked(() -> {
+      synchronized (byKid) {
+        return new ArrayList<>(byKid.values());
+      }
+    });
     keys.sort(CREATION_ORDER);
     return List.copyOf(keys);
   }
@@ -59,13 +67,28 @@ public final class InMemorySigningKeyStore implements SigningKeyStore {
   @Override
   public void saveAll(List<StoredSigningKey> keys) {
     List<StoredSigningKey> copy = List.copyOf(keys); // rejects null elements before anything changes
-    synchronized (byKid) {
-      for (StoredSigningKey key : copy) {
-        byKid.put(key.kid(), key);
+    units.locked(() -> {
+      synchronized (byKid) {
+        Map<String, StoredSigningKey> previous = new HashMap<>();
+        for (StoredSigningKey key : copy) {
+          previous.putIfAbsent(key.kid(), byKid.put(key.kid(), key));
+        }
+        units.undo(() -> {
+          synchronized (byKid) {
+            previous.forEach((kid, old) -> {
+              if (old == null) {
+                byKid.remove(kid);
+              } else {
+                byKid.put(kid, old);
+              }
+            });
+          }
+        });
       }
-    }
+      return null;
+    });
     if (feed != null && !copy.isEmpty()) {
-      feed.publish(new StoreChange(StoreChange.Topic.SIGNING_KEYS, 0));
+      units.afterCommit(() -> feed.publish(new StoreChange(StoreChange.Topic.SIGNING_KEYS, 0)));
     }
   }
 }

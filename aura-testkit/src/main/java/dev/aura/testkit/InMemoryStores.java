@@ -12,22 +12,34 @@ package dev.aura.testkit;
  * }</pre>
  *
  * <p>The revocation, signing-key and peer stores publish their changes to {@link #changeFeed()}. Every store
- * is thread-safe and starts empty.
+ * is thread-safe and starts empty. {@link #unitOfWork()} makes several
+ * calls, across stores, one atomic step; notices reach the feed only after the unit commits.
  */
 public final class InMemoryStores {
   private final InMemoryStoreChangeFeed changeFeed = new InMemoryStoreChangeFeed();
-  private final InMemoryTokenLedger tokenLedger = new InMemoryTokenLedger();
-  private final InMemoryRevocationStore revocationStore = new InMemoryRevocationStore(changeFeed);
-  private final InMemoryAuditLog auditLog = new InMemoryAuditLog();
-  private final InMemorySigningKeyStore signingKeyStore = new InMemorySigningKeyStore(changeFeed);
-  private final InMemoryPeerStore peerStore = new InMemoryPeerStore(changeFeed);
-  private final InMemoryRefreshCredentialStore refreshCredentialStore = new InMemoryRefreshCredentialStore();
+  private final InMemoryUnitOfWork unitOfWork = new InMemoryUnitOfWork();
+  private final InMemoryTokenLedger tokenLedger = new InMemoryTokenLedger(unitOfWork);
+  private final InMemoryRevocationStore revocationStore = new InMemoryRevocationStore(changeFeed, unitOfWork);
+  private final InMemoryAuditLog auditLog = new InMemoryAuditLog(unitOfWork);
+  private final InMemorySigningKeyStore signingKeyStore = new InMemorySigningKeyStore(changeFeed, unitOfWork);
+  private final InMemoryPeerStore peerStore = new InMemoryPeerStore(changeFeed, unitOfWork);
+  private final InMemoryRefreshCredentialStore refreshCredentialStore =
+      new InMemoryRefreshCredentialStore(unitOfWork);
+  private final InMemoryInstanceRegistry instanceRegistry = new InMemoryInstanceRegistry();
 
   private InMemoryStores() {}
 
   /** @return a new, empty set of stores */
   public static InMemoryStores create() {
     return new InMemoryStores();
+  }
+
+  /**
+   * @return the unit of work every store of this set joins: store calls made inside
+   *     {@code inTransaction} on the calling thread commit together or are undone together
+   */
+  public InMemoryUnitOfWork unitOfWork() {
+    return unitOfWork;
   }
 
   /** @return the feed the revocation, signing-key and peer stores publish to */
@@ -63,5 +75,10 @@ public final class InMemoryStores {
   /** @return the refresh credential store */
   public InMemoryRefreshCredentialStore refreshCredentialStore() {
     return refreshCredentialStore;
+  }
+
+  /** @return the registry of running instances (outside the unit of work, as the SPI says) */
+  public InMemoryInstanceRegistry instanceRegistry() {
+    return instanceRegistry;
   }
 }

@@ -25,15 +25,28 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class InMemoryTokenLedger implements TokenLedger {
   private final ConcurrentMap<Jti, LedgerEntry> entries = new ConcurrentHashMap<>();
+  private final InMemoryUnitOfWork units;
 
-  /** An empty ledger. */
-  public InMemoryTokenLedger() {}
+  /** An empty ledger with a unit of work of its own. */
+  public InMemoryTokenLedger() {
+    this(new InMemoryUnitOfWork());
+  }
+
+  InMemoryTokenLedger(InMemoryUnitOfWork units) {
+    this.units = units;
+  }
 
   /** {@inheritDoc} */
   @Override
   public boolean record(LedgerEntry entry) {
     Objects.requireNonNull(entry, "entry");
-    return entries.putIfAbsent(entry.jti(), entry) == null;
+    return units.locked(() -> {
+      boolean recorded = entries.putIfAbsent(entry.jti(), entry) == null;
+      if (recorded) {
+        units.undo(() -> entries.remove(entry.jti()));
+      }
+      return recorded;
+    });
   }
 
   /** {@inheritDoc} */
@@ -42,7 +55,12 @@ public final class InMemoryTokenLedger implements TokenLedger {
     Objects.requireNonNull(jti, "jti");
     Objects.requireNonNull(tokenHash, "tokenHash");
     Objects.requireNonNull(now, "now");
+    return units.locked(() -> consumeLocked(jti, tokenHash, now));
+  }
+
+  private ConsumeOutcome consumeLocked(Jti jti, SecretHash tokenHash, Instant now) {
     ConsumeOutcome[] outcome = {ConsumeOutcome.UNKNOWN};
+    LedgerEntry before = entries.get(jti);
     entries.computeIfPresent(jti, (key, entry) -> {
       // SecretHash.equals compares in constant time (MessageDigest.isEqual).
       if (!entry.tokenHash().equals(tokenHash)) {
@@ -61,6 +79,9 @@ public final class InMemoryTokenLedger implements TokenLedger {
       return new LedgerEntry(entry.jti(), entry.subject(), entry.role(), entry.issuedAt(),
           entry.expiresAt(), entry.allowedUses(), entry.usesConsumed() + 1, entry.tokenHash());
     });
+    if (outcome[0] == ConsumeOutcome.CONSUMED) {
+      units.undo(() -> entries.put(jti, before));
+    }
     return outcome[0];
   }
 
@@ -68,6 +89,6 @@ public final class InMemoryTokenLedger implements TokenLedger {
   @Override
   public Optional<LedgerEntry> find(Jti jti) {
     Objects.requireNonNull(jti, "jti");
-    return Optional.ofNullable(entries.get(jti));
+    return units.locked(() -> Optional.ofNullable(entries.get(jti)));
   }
 }

@@ -2,13 +2,18 @@ package dev.aura.testkit;
 
 import dev.aura.spi.Fingerprint;
 import dev.aura.spi.MothershipId;
+import dev.aura.spi.PeerId;
 import dev.aura.spi.Role;
+import dev.aura.spi.WorkspaceName;
 import dev.aura.spi.StoreException;
 import dev.aura.token.IssuedJoinToken;
 import dev.aura.token.JoinTokenIssuer;
 import dev.aura.token.JoinTokenRequest;
 import dev.aura.token.JoinTokenValidator;
+import dev.aura.token.IssuedPeerIdentity;
 import dev.aura.token.KeyRing;
+import dev.aura.token.PeerIdentityIssuer;
+import dev.aura.token.PeerIdentityVerifier;
 import dev.aura.token.SigningAlgorithm;
 import dev.aura.token.TokenIssuanceException;
 import dev.aura.token.TokenType;
@@ -38,6 +43,16 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The validator permits every role and has no revocation list; build your own with
  * {@link #validatorBuilder()} to test a different policy.
+ *
+ * <p>Peer identities for direct connections, signed by the same ring:
+ *
+ * <pre>{@code
+ * IssuedPeerIdentity alice = kit.peerIdentity(PeerId.parse("peer_0a1b2c3d"), "alice@example.com",
+ *     Role.MEMBER, Set.of(), aliceCertificateFingerprint);
+ * PeerIdentityVerifier verifier = kit.peerIdentityVerifierBuilder().ownWorkspaces(Set::of)
+ *     .withoutRevocationCheck().build();
+ * verifier.verify(alice.compact(), aliceCertificateFingerprint);
+ * }</pre>
  */
 public final class JoinTokenKit {
   /** The instant every kit's clock starts at. */
@@ -51,6 +66,10 @@ public final class JoinTokenKit {
   private final KeyRing keyRing;
   private final JoinTokenIssuer issuer;
   private final JoinTokenValidator validator;
+  private final PeerIdentityIssuer peerIdentityIssuer;
+
+  /** How often the kit's peers refresh: the lifetime of the peer identities it signs. */
+  public static final Duration PEER_REFRESH_PERIOD = Duration.ofHours(1);
 
   private JoinTokenKit(SigningAlgorithm algorithm) {
     byte[] certificate = ("kit certificate " + algorithm).getBytes(StandardCharsets.UTF_8);
@@ -63,6 +82,8 @@ public final class JoinTokenKit {
     this.issuer = JoinTokenIssuer.builder().mothershipId(MOTHERSHIP).keyRing(keyRing)
         .ledger(stores.tokenLedger()).clock(clock).fingerprint(() -> fingerprint).build();
     this.validator = validatorBuilder().build();
+    this.peerIdentityIssuer = PeerIdentityIssuer.builder().mothershipId(MOTHERSHIP).keyRing(keyRing).clock(clock)
+        .refreshPeriod(PEER_REFRESH_PERIOD).build();
   }
 
   /** A kit signing with Ed25519. */
@@ -113,6 +134,30 @@ public final class JoinTokenKit {
     return JoinTokenValidator.builder().mothershipId(MOTHERSHIP).keys(keyRing::publicKeys).clock(clock)
         .acceptedFingerprints(() -> Set.of(fingerprint)).permitRoles(Role.MEMBER, Role.ADMIN, Role.READ_ONLY)
         .withoutRevocationCheck().ledger(stores.tokenLedger());
+  }
+
+  /** @return the issuer of peer identities, valid {@link #PEER_REFRESH_PERIOD} */
+  public PeerIdentityIssuer peerIdentityIssuer() {
+    return peerIdentityIssuer;
+  }
+
+  /** Signs a peer identity that joined at the clock's now, bound to {@code key}. */
+  public IssuedPeerIdentity peerIdentity(PeerId peer, String subject, Role role, Set<WorkspaceName> workspaces,
+      Fingerprint key) {
+    return peerIdentityIssuer.issue(peer, subject, role, clock.instant(), workspaces, key);
+  }
+
+  /**
+   * @return a verifier builder preconfigured with the kit's Mothership id, keys and clock; set
+   *     {@code ownWorkspaces} and the revocation decision
+   */
+  public PeerIdentityVerifier.Builder peerIdentityVerifierBuilder() {
+    return PeerIdentityVerifier.builder().mothershipId(MOTHERSHIP).keys(keyRing::publicKeys).clock(clock);
+  }
+
+  /** Signs arbitrary claims as a peer identity with the kit's primary key, for hand-made breakages. */
+  public String signPeerIdentity(Map<String, ?> claims) {
+    return TypedJws.sign(keyRing, TokenType.PEER_IDENTITY, claims);
   }
 
   /** Issues (and records) a one-shot member token for {@code alice@example.com}, valid 24h. */

@@ -92,14 +92,15 @@ class BadDatabaseTest {
     String before = sha256(db);
 
     assertRefused(() -> JdbcStores.open("sqlite:" + db), Reason.NEWER_SCHEMA,
-        "is at schema version 3, this version of Aura knows up to 2", "Nothing was changed");
+        "is at schema version 7, this version of Aura knows up to 6", "Nothing was changed");
     assertThat(sha256(db)).isEqualTo(before);
   }
 
   private static String futureMigrationRow() {
     return "INSERT INTO aura_schema_history (installed_rank, version, description, type, script, checksum,"
-        + " installed_by, installed_on, execution_time, success) SELECT installed_rank + 2, '3', 'future',"
-        + " type, 'V3__future.sql', checksum, installed_by, installed_on, execution_time, success"
+        + " installed_by, installed_on, execution_time, success) SELECT (SELECT max(installed_rank) + 1"
+        + " FROM aura_schema_history), '7', 'future',"
+        + " type, 'V7__future.sql', checksum, installed_by, installed_on, execution_time, success"
         + " FROM aura_schema_history WHERE version = '1'";
   }
 
@@ -165,7 +166,7 @@ class BadDatabaseTest {
       }
 
       assertRefused(() -> JdbcStores.open(schema.url()), Reason.NEWER_SCHEMA,
-          "is at schema version 3, this version of Aura knows up to 2");
+          "is at schema version 7, this version of Aura knows up to 6");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.aura.store.jdbc;
 
+import dev.aura.testkit.contract.StoreSet;
 import java.nio.file.Path;
 
 /**
@@ -28,6 +29,13 @@ final class ContractBackend {
     backend = postgres ? Backend.postgres(dir) : Backend.sqlite(dir);
     stores = backend.open();
     return stores;
+  }
+
+  /** @return every store of {@code stores} with its unit of work, for the unit-of-work contract */
+  static StoreSet storeSet(JdbcStores stores) {
+    return new StoreSet(stores.unitOfWork(), stores.tokenLedger(), stores.peerStore(),
+        stores.refreshCredentialStore(), stores.auditLog(), stores.revocationStore(), stores.signingKeyStore(),
+        stores.changeFeed(), null);
   }
 
   /** Closes the stores and drops the PostgreSQL schema. */

@@ -42,6 +42,23 @@ class PostgresStoreBehaviourTest extends StoreBehaviourTest {
   }
 
   @Test
+  void announce_ofANoticeWithASubject_reachesEveryStoreOnTheSchema_theAnnouncerIncluded() throws Exception {
+    JdbcStores announcing = open();
+    JdbcStores listening = open();
+    BlockingQueue<StoreChange> heardThere = new LinkedBlockingQueue<>();
+    BlockingQueue<StoreChange> heardHere = new LinkedBlockingQueue<>();
+    listening.changeFeed().subscribe(heardThere::add);
+    announcing.changeFeed().subscribe(heardHere::add);
+    StoreChange kick = new StoreChange(StoreChange.Topic.KICK, 42, "peer_2c3d4e5f kicked by local-admin");
+
+    announcing.announce(kick);
+
+    assertThat(heardThere.poll(60, TimeUnit.SECONDS)).isEqualTo(kick);
+    assertThat(heardHere.poll(60, TimeUnit.SECONDS)).isEqualTo(kick);
+    assertThat(heardThere).isEmpty();
+  }
+
+  @Test
   void changeFeed_ofAStoreInAnotherSchema_hearsNothingOfThisOne() throws Exception {
     JdbcStores here = open();
     try (Backend elsewhere = Backend.postgres(dir.resolve("other"))) {

@@ -37,6 +37,7 @@ class SqliteFilesTest {
       assertThat(mode(dataDir.resolve(JdbcStores.DEFAULT_KEY_FILE_NAME))).isEqualTo("rw-------");
       assertThat(Files.size(dataDir.resolve(JdbcStores.DEFAULT_KEY_FILE_NAME))).isEqualTo(32);
       assertThat(stores.keyFile()).contains(dataDir.resolve(JdbcStores.DEFAULT_KEY_FILE_NAME));
+      assertThat(stores.sqliteFile()).contains(db.toAbsolutePath().normalize());
     }
   }
 

@@ -407,7 +407,8 @@ abstract class StoreBehaviourTest {
         applied.put(rs.getString(1), rs.getBoolean(2));
       }
     }
-    assertThat(applied).containsOnly(Map.entry("1", true), Map.entry("2", true));
+    assertThat(applied).containsOnly(Map.entry("1", true), Map.entry("2", true), Map.entry("4", true),
+        Map.entry("5", true), Map.entry("6", true));
   }
 
   // ---- schema version 2: peer workspaces ---------------------------------------------------------------
@@ -435,8 +436,11 @@ abstract class StoreBehaviourTest {
     stores.peerStore().save(savedByVersion1);
     stores.tokenLedger().record(token(jti(1), 2));
     stores.close();
-    // Take the database back to exactly what version 1 left: V2's column and its history row removed.
-    sql("ALTER TABLE peers DROP COLUMN workspaces", "DELETE FROM aura_schema_history WHERE version = '2'");
+    // Take the database back to exactly what version 1 left: V2's column, V4's, V5's and V6's tables and
+    // their history rows removed.
+    sql("ALTER TABLE peers DROP COLUMN workspaces", "DROP TABLE mothership_identity",
+        "DROP TABLE mothership_instances", "DROP TABLE mothership_previous_certificates",
+        "DELETE FROM aura_schema_history WHERE version IN ('2', '4', '5', '6')");
     sql("INSERT INTO peers (peer_id, subject, role, joined_with, joined_at_s, joined_at_n, last_seen_s,"
         + " last_seen_n) VALUES ('peer_0000000b', 'dave@acme.com', 'admin', '" + jti(8).value() + "', "
         + T0.getEpochSecond() + ", 0, " + T0.getEpochSecond() + ", 0)");
@@ -445,7 +449,7 @@ abstract class StoreBehaviourTest {
     JdbcStores migrated = open();
 
     assertThat(column("SELECT version FROM aura_schema_history WHERE version IS NOT NULL"))
-        .containsExactlyInAnyOrder("1", "2");
+        .containsExactlyInAnyOrder("1", "2", "4", "5", "6");
     assertThat(migrated.peerStore().find(savedByVersion1.id())).contains(savedByVersion1);
     PeerRecord insertedByVersion1 = migrated.peerStore().find(PeerId.parse("peer_0000000b")).orElseThrow();
     assertThat(insertedByVersion1.subject()).isEqualTo("dave@acme.com");
@@ -474,5 +478,138 @@ abstract class StoreBehaviourTest {
     stores.peerStore().save(peer("peer_0000000b"));
 
     assertThat(column("SELECT workspaces FROM peers ORDER BY peer_id")).containsExactly("api,widget", null);
+  }
+
+  // ---- shared Mothership identity ----------------------------------------------------------------------
+
+  private static final String CERT_A = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  private static final String CERT_B = "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n";
+  private static final String KEY_A = "-----BEGIN PRIVATE KEY-----\nkey-a-secret\n-----END PRIVATE KEY-----\n";
+  private static final String KEY_B = "-----BEGIN PRIVATE KEY-----\nkey-b-secret\n-----END PRIVATE KEY-----\n";
+
+  private static MothershipIdentity identity(String id, String cert, String key) {
+    return MothershipIdentity.withCertificate(dev.aura.spi.MothershipId.parse(id), cert,
+        dev.aura.spi.SecretBytes.ofUtf8(key));
+  }
+
+  @Test
+  void adoptIdentity_bySecondStore_returnsTheFirstStoresIdentityAndKeepsIt() throws Exception {
+    JdbcStores first = open();
+    JdbcStores second = open();
+    assertThat(first.identity()).isEmpty();
+
+    MothershipIdentity created = first.adoptIdentity(identity("mship_0a0b0c0d", CERT_A, KEY_A));
+    MothershipIdentity adopted = second.adoptIdentity(identity("mship_11223344", CERT_B, KEY_B));
+
+    assertThat(created.mothershipId().value()).isEqualTo("mship_0a0b0c0d");
+    assertThat(adopted.mothershipId().value()).isEqualTo("mship_0a0b0c0d");
+    assertThat(adopted.certificatePem()).isEqualTo(CERT_A);
+    assertThat(adopted.privateKeyPem()).isEqualTo(dev.aura.spi.SecretBytes.ofUtf8(KEY_A));
+    assertThat(open().identity()).hasValueSatisfying(i -> assertThat(i.certificatePem()).isEqualTo(CERT_A));
+    assertThat(adopted.toString()).doesNotContain("key-a-secret");
+  }
+
+  @Test
+  void adoptIdentity_storesThePrivateKeySealed_notInPlain() throws Exception {
+    open().adoptIdentity(identity("mship_0a0b0c0d", CERT_A, KEY_A));
+    try (Connection c = backend.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT private_key_sealed FROM mothership_identity")) {
+      assertThat(rs.next()).isTrue();
+      byte[] sealed = rs.getBytes(1);
+      assertThat(new String(sealed, StandardCharsets.ISO_8859_1)).doesNotContain("key-a-secret");
+      assertThat(sealed[0]).isEqualTo((byte) 1);
+    }
+  }
+
+  @Test
+  void adoptIdentity_ofAnIdOnlyIdentity_isCompletedByTheFirstCertificate() throws Exception {
+    JdbcStores stores = open();
+    stores.adoptIdentity(MothershipIdentity.idOnly(dev.aura.spi.MothershipId.parse("mship_0a0b0c0d")));
+
+    MothershipIdentity completed = stores.adoptIdentity(identity("mship_11223344", CERT_B, KEY_B));
+
+    assertThat(completed.mothershipId().value()).isEqualTo("mship_0a0b0c0d");
+    assertThat(completed.certificatePem()).isEqualTo(CERT_B);
+    assertThat(stores.adoptIdentity(identity("mship_55667788", CERT_A, KEY_A)).certificatePem()).isEqualTo(CERT_B);
+  }
+
+  @Test
+  void replaceCertificate_isWhatTheNextInstanceAdopts_withThePreviousOneInItsGrace() throws Exception {
+    JdbcStores stores = open();
+    stores.adoptIdentity(identity("mship_0a0b0c0d", CERT_A, KEY_A));
+    List<dev.aura.spi.StoreChange> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    stores.changeFeed().subscribe(heard::add);
+
+    stores.replaceCertificate(identity("mship_0a0b0c0d", CERT_B, KEY_B), previous(1, CERT_A, KEY_A,
+        T0.plusSeconds(3600)), T0);
+
+    MothershipIdentity next = open().adoptIdentity(identity("mship_11223344", CERT_A, KEY_A));
+    assertThat(next.certificatePem()).isEqualTo(CERT_B);
+    assertThat(next.privateKeyPem()).isEqualTo(dev.aura.spi.SecretBytes.ofUtf8(KEY_B));
+    List<StoredPreviousCertificate> previous = open().previousCertificates(T0);
+    assertThat(previous).hasSize(1);
+    assertThat(previous.get(0).certificatePem()).isEqualTo(CERT_A);
+    assertThat(previous.get(0).privateKeyPem()).isEqualTo(dev.aura.spi.SecretBytes.ofUtf8(KEY_A));
+    assertThat(previous.get(0).handover()).isEqualTo("handover-1");
+    assertThat(previous.get(0).retireAt()).isEqualTo(T0.plusSeconds(3600));
+    assertThat(stores.previousCertificates(T0.plusSeconds(3600))).isEmpty(); // the grace ends at retireAt
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (heard.stream().noneMatch(c -> c.topic() == dev.aura.spi.StoreChange.Topic.CERTIFICATE)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(heard).contains(new dev.aura.spi.StoreChange(dev.aura.spi.StoreChange.Topic.CERTIFICATE, 1));
+
+    // the next rotation, after the first grace ended, leaves only its own previous certificate
+    stores.replaceCertificate(identity("mship_0a0b0c0d", CERT_A, KEY_A), previous(2, CERT_B, KEY_B,
+        T0.plusSeconds(9000)), T0.plusSeconds(3600));
+    assertThat(stores.previousCertificates(T0)).extracting(StoredPreviousCertificate::handoverSequence)
+        .containsExactly(2L);
+    assertThatThrownBy(() -> stores.replaceCertificate(identity("mship_99999999", CERT_A, KEY_A),
+        previous(3, CERT_B, KEY_B, T0.plusSeconds(9000)), T0))
+        .isInstanceOf(JdbcStoreException.class).hasMessageContaining("no stored identity mship_99999999");
+  }
+
+  @Test
+  void replaceCertificate_fromACertificateNoLongerStored_writesNothing_andSaysSo() throws Exception {
+    JdbcStores stores = open();
+    stores.adoptIdentity(identity("mship_0a0b0c0d", CERT_A, KEY_A));
+    assertThat(stores.replaceCertificate(identity("mship_0a0b0c0d", CERT_B, KEY_B), previous(1, CERT_A, KEY_A,
+        T0.plusSeconds(3600)), T0)).isTrue();
+
+    // a second instance that still served A rotates A away: another instance did so first
+    boolean replaced = stores.replaceCertificate(identity("mship_0a0b0c0d", CERT_A + "-other", KEY_A),
+        previous(1, "\n" + CERT_A.replace("\n", "\r\n") + "\n", KEY_A, T0.plusSeconds(7200)), T0);
+
+    assertThat(replaced).isFalse();
+    assertThat(stores.identity()).hasValueSatisfying(i -> assertThat(i.certificatePem()).isEqualTo(CERT_B));
+    assertThat(stores.previousCertificates(T0)).singleElement().satisfies(p -> {
+      assertThat(p.handover()).isEqualTo("handover-1");
+      assertThat(p.retireAt()).isEqualTo(T0.plusSeconds(3600));
+    });
+    // the stored certificate, written with other line breaks, is still recognised as the one rotated away from
+    assertThat(stores.replaceCertificate(identity("mship_0a0b0c0d", CERT_A, KEY_A), previous(2, CERT_B.strip()
+        .replace("\n", "\r\n"), KEY_B, T0.plusSeconds(3600)), T0)).isTrue();
+  }
+
+  private static StoredPreviousCertificate previous(long sequence, String cert, String key, Instant retireAt) {
+    return new StoredPreviousCertificate(sequence, cert, dev.aura.spi.SecretBytes.ofUtf8(key), "handover-" + sequence,
+        retireAt);
+  }
+
+  @Test
+  void identity_whoseSealedKeyWasCopiedFromASigningKeyRow_isRefusedAsKeyFile() throws Exception {
+    JdbcStores stores = open();
+    stores.adoptIdentity(identity("mship_0a0b0c0d", CERT_A, KEY_A));
+    stores.signingKeyStore().saveAll(List.of(new StoredSigningKey("k1", "EdDSA", StoredSigningKey.KeyStatus.PRIMARY,
+        T0, null, "{}", dev.aura.spi.SecretBytes.ofUtf8("{\"d\":\"x\"}"))));
+    try (Connection c = backend.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE mothership_identity SET private_key_sealed ="
+          + " (SELECT private_jwk_sealed FROM signing_keys WHERE kid = 'k1')");
+    }
+
+    assertThatThrownBy(stores::identity).isInstanceOfSatisfying(JdbcStoreException.class,
+        e -> assertThat(e.reason()).isEqualTo(JdbcStoreException.Reason.KEY_FILE))
+        .hasMessageContaining("the stored TLS private key of the Mothership does not decrypt with");
   }
 }

@@ -117,6 +117,7 @@ public final class SchemaDefinition {
     private String fileNoun;
     private String sharedSchemaTablePrefix;
     private String sharedFileWarning;
+    private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
 
     private Builder() {}
 
@@ -190,24 +191,45 @@ public final class SchemaDefinition {
     }
 
     /**
+     * Declares versions that another line of development has claimed: the files may skip them. Flyway applies
+     * a reserved version that ships later only with out-of-order migration, so reserve only what has not
+     * shipped on any database yet.
+     */
+    public Builder reserved(int... versions) {
+      for (int v : versions) {
+        reserved.add(v);
+      }
+      return this;
+    }
+
+    private static java.util.Set<Integer> range(int fromInclusive, int toExclusive) {
+      java.util.Set<Integer> set = new java.util.HashSet<>();
+      for (int v = fromInclusive; v < toExclusive; v++) {
+        set.add(v);
+      }
+      return set;
+    }
+
+    /**
      * @return the definition
      * @throws IllegalStateException if a required setting is missing or the file names are not
-     *     {@code V1__...sql, V2__...sql, ...}
+     *     {@code V1__...sql, V2__...sql, ...}, skipping only {@link #reserved} versions
      */
     public SchemaDefinition build() {
       if (historyTable == null || files == null || owner == null) {
         throw new IllegalStateException("historyTable, migrations and describedAs are required");
       }
-      int expected = 1;
+      int previous = 0;
       for (String file : files) {
         Matcher m = FILE.matcher(file);
-        if (!m.matches() || Integer.parseInt(m.group(1)) != expected) {
-          throw new IllegalStateException("migration " + (expected - 1) + " must be named V" + expected
-              + "__<description>.sql, got " + file);
+        int version = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        if (version <= previous || version > previous + 1 && !reserved.containsAll(range(previous + 1, version))) {
+          throw new IllegalStateException("migration " + previous + " must be followed by V" + (previous + 1)
+              + "__<description>.sql (or a later version after reserved ones), got " + file);
         }
-        expected++;
+        previous = version;
       }
-      return new SchemaDefinition(this, expected - 1);
+      return new SchemaDefinition(this, previous);
     }
 
     private static void requireUnset(Object value, String name) {

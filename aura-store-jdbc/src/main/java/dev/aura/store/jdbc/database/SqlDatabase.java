@@ -15,7 +15,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -40,9 +39,11 @@ import javax.sql.DataSource;
  * db.close();
  * }</pre>
  *
- * <p>Thread safety: safe for concurrent use; every call takes its own pooled connection. On SQLite, writes of
- * one {@code SqlDatabase} queue on a Java lock (SQLite has one writer and its busy handler sleeps); other
- * processes wait up to the busy timeout. Opens of one SQLite file in this JVM are serialized.
+ * <p>Thread safety: safe for concurrent use; every call takes its own pooled connection, except inside a unit
+ * of work ({@link #inUnit}), where every call of the thread joins the unit's transaction. On SQLite, writes
+ * of one {@code SqlDatabase} go through group commit (see {@link #inUnit}; a plain {@link #write} is a unit
+ * of one): one writer connection, concurrent writers sharing one commit and one fsync; other processes wait
+ * up to the busy timeout. Opens of one SQLite file in this JVM are serialized.
  *
  * <p><b>Warning:</b> {@link #write} retries a PostgreSQL serialization failure or deadlock, so its work must
  * be repeatable (no side effects outside the transaction). Never hand a connection to another thread or keep
@@ -61,7 +62,9 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
   private final FailureFactory<X> failures;
   private final String schema;
   private final HikariDataSource pool;
-  private final ReentrantLock writeLock;
+  private final GroupCommit<X> groupCommit;
+  /** The unit of work the calling thread is in, if any: every call of this thread joins its transaction. */
+  private final ThreadLocal<Transaction<X>> bound = new ThreadLocal<>();
   private volatile boolean closed;
 
   /**
@@ -76,6 +79,19 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
     T run(Connection connection) throws SQLException, X;
   }
 
+  /**
+   * The body of a unit of work ({@link #inUnit}): it calls {@link #read} and {@link #write} (through the
+   * stores), which join the unit's transaction.
+   *
+   * @param <T> the result
+   * @param <E> what the body may throw besides the caller's exception
+   */
+  @FunctionalInterface
+  public interface Unit<T, E extends Exception> {
+    /** Runs with the unit's transaction bound to the calling thread. */
+    T run() throws E;
+  }
+
   private SqlDatabase(DatabaseUrl url, PoolSettings settings, FailureFactory<X> failures, String schema,
       HikariDataSource pool) {
     this.url = url;
@@ -83,7 +99,7 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
     this.failures = failures;
     this.schema = schema;
     this.pool = pool;
-    this.writeLock = url.dialect().serializesWritesInProcess() ? new ReentrantLock() : null;
+    this.groupCommit = url.dialect().serializesWritesInProcess() ? new GroupCommit<>(this) : null;
   }
 
   /**
@@ -212,6 +228,10 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
    */
   public <T> T read(String what, Work<T, X> work) throws X {
     requireOpen(what);
+    Transaction<X> unit = bound.get();
+    if (unit != null) {
+      return unit.call(what, work);
+    }
     try (Connection connection = pool.getConnection()) {
       return work.run(connection);
     } catch (SQLException e) {
@@ -230,22 +250,145 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
    */
   public <T> T write(String what, Work<T, X> work) throws X {
     requireOpen(what);
-    if (writeLock != null) {
-      writeLock.lock();
+    Transaction<X> unit = bound.get();
+    if (unit != null) {
+      return unit.call(what, work);
     }
-    try {
-      for (int attempt = 1; ; attempt++) {
-        try {
-          return writeOnce(work);
-        } catch (SQLException e) {
-          if (attempt >= MAX_ATTEMPTS || !isRetryable(e) || closed) {
-            throw failure(what, e);
-          }
+    if (groupCommit != null) {
+      return groupCommit.run(what, () -> bound.get().call(what, work));
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return writeOnce(work);
+      } catch (SQLException e) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(e) || closed) {
+          throw failure(what, e);
         }
       }
+    }
+  }
+
+  /**
+   * Runs a unit of work: every {@link #read} and {@link #write} the body makes on the calling thread joins one
+   * transaction, committed when the body returns and rolled back, entirely, when it throws or when any of
+   * those calls failed (even one the body caught, whose failure is then rethrown). A unit inside a unit joins
+   * the outer one with a savepoint, so an inner failure undoes only the inner unit. {@link #afterCommit}
+   * actions run after the outermost commit, on the calling thread.
+   *
+   * <p>SQLite: group commit. Concurrent units of this database run one at a time on one connection, in one
+   * SQLite transaction, each in a savepoint of its own (a failing unit rolls back only itself); the
+   * transaction commits, with one fsync, when no other unit is waiting or a bound is reached (at most
+   * 64 units, or 20 ms since its first unit
+   * began), and each unit returns only after that commit. A failed commit fails every unit of the batch;
+   * nothing of them is stored. PostgreSQL: one transaction on one pooled connection, READ COMMITTED; a
+   * serialization failure or deadlock reruns the whole body (up to 5 times), so the
+   * body must be repeatable.
+   *
+   * @param what the operation, for messages
+   * @param body the unit's work
+   * @return what {@code body} returned, after the commit
+   * @throws X a driver failure or the failure of a call inside the unit; nothing of the unit was kept
+   * @throws E what {@code body} threw; nothing of the unit was kept
+   */
+  public <T, E extends Exception> T inUnit(String what, Unit<T, E> body) throws X, E {
+    requireOpen(what);
+    Transaction<X> outer = bound.get();
+    if (outer != null) {
+      return outer.nested(what, body);
+    }
+    if (groupCommit != null) {
+      return groupCommit.run(what, body);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Transaction<X> unit;
+      try {
+        unit = new Transaction<>(this, pool.getConnection());
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+      boolean committed = false;
+      try {
+        dialect().begin(unit.connection());
+        T result = runBound(unit, body);
+        dialect().commit(unit.connection());
+        committed = true;
+        unit.release(false);
+        unit.runAfterCommit();
+        return result;
+      } catch (SQLException e) {
+        if (attempt >= MAX_ATTEMPTS || !isRetryable(e) || closed) {
+          throw failure(what, e);
+        }
+      } catch (Exception e) {
+        if (attempt >= MAX_ATTEMPTS || !unit.failedRetryably() || closed) {
+          throw e;
+        }
+      } finally {
+        if (!committed) {
+          unit.release(true);
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs {@code action} once the calling thread's unit of work commits (dropped if it rolls back), or at once
+   * outside a unit: for notices and caches that must not announce what might still be undone.
+   */
+  public void afterCommit(Runnable action) {
+    Objects.requireNonNull(action, "action");
+    Transaction<X> unit = bound.get();
+    if (unit != null) {
+      unit.afterCommit(action);
+    } else {
+      action.run();
+    }
+  }
+
+  /** @return whether the calling thread is inside a unit of work of this database */
+  public boolean inUnit() {
+    return bound.get() != null;
+  }
+
+  /** @return SQLite group-commit counters (batches committed, units in them); zeros for PostgreSQL */
+  public GroupCommitStats groupCommitStats() {
+    return groupCommit == null ? new GroupCommitStats(0, 0) : groupCommit.stats();
+  }
+
+  /**
+   * Group-commit counters: {@code units / batches} is the mean number of units that shared one commit.
+   *
+   * @param batches SQLite transactions committed by group commit
+   * @param units units of work (and plain writes) committed in them
+   */
+  public record GroupCommitStats(long batches, long units) {}
+
+  /** Runs {@code body} with {@code unit} bound to this thread; fails if a call inside it failed. */
+  <T, E extends Exception> T runBound(Transaction<X> unit, Unit<T, E> body) throws X, E {
+    bound.set(unit);
+    try {
+      T result = body.run();
+      unit.throwIfFailed();
+      return result;
     } finally {
-      if (writeLock != null) {
-        writeLock.unlock();
+      bound.remove();
+    }
+  }
+
+  /** @return a pooled connection, for {@link GroupCommit} */
+  Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /** Closes a connection, or drops it from the pool when its state is unknown (a failed rollback). */
+  void release(Connection connection, boolean discard) {
+    if (discard) {
+      pool.evictConnection(connection);
+    } else {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        pool.evictConnection(connection);
       }
     }
   }
@@ -279,19 +422,19 @@ public final class SqlDatabase<X extends Exception> implements AutoCloseable {
     }
   }
 
-  private static boolean isRetryable(SQLException e) {
+  static boolean isRetryable(SQLException e) {
     String state = e.getSQLState();
     return "40001".equals(state) || "40P01".equals(state);
   }
 
-  private void requireOpen(String what) throws X {
+  void requireOpen(String what) throws X {
     if (closed) {
       throw failures.create(DatabaseFailure.CLOSED, what + " on " + url + " after close()", null);
     }
   }
 
   /** Maps a driver failure of {@code what}: closed, unreachable, corrupted (SQLite) or failed. */
-  private X failure(String what, SQLException e) {
+  X failure(String what, SQLException e) {
     if (closed) {
       return failures.create(DatabaseFailure.CLOSED, what + " on " + url + " interrupted by close()", e);
     }

@@ -8,7 +8,8 @@ import java.sql.SQLException;
 /**
  * The {@code aura_heads} rows that number append-only sequences. {@link #next} runs an {@code UPDATE}
  * first, which takes the row's write lock (PostgreSQL) inside the caller's transaction, so concurrent
- * appends from any process queue there; the value it reads back is this transaction's own.
+ * appends from any process queue there; the value it reads back is this transaction's own. The lock is held
+ * until the commit, so every statement after it is a round trip all other appenders wait for: keep them few.
  */
 final class Heads {
   static final String REVOCATIONS = "revocations";
@@ -20,16 +21,15 @@ final class Heads {
   record Head(long seq, String hash) {}
 
   static Head next(Connection c, String name) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("UPDATE aura_heads SET seq = seq + 1 WHERE name = ?")) {
-      s.setString(1, name);
-      if (s.executeUpdate() != 1) {
-        throw new SQLException("aura_heads has no row '" + name + "': the schema was modified outside Aura");
-      }
-    }
-    try (PreparedStatement s = c.prepareStatement("SELECT seq, hash FROM aura_heads WHERE name = ?")) {
+    // One statement (one round trip while the row is locked): RETURNING gives the new seq and the hash as
+    // it was, since this statement does not change it.
+    try (PreparedStatement s = c.prepareStatement(
+        "UPDATE aura_heads SET seq = seq + 1 WHERE name = ? RETURNING seq, hash")) {
       s.setString(1, name);
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
+        if (!rs.next()) {
+          throw new SQLException("aura_heads has no row '" + name + "': the schema was modified outside Aura");
+        }
         return new Head(rs.getLong(1), rs.getString(2));
       }
     }

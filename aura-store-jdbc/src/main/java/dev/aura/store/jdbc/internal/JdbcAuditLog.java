@@ -8,6 +8,7 @@ import dev.aura.spi.AuditLog;
 import dev.aura.spi.AuditQuery;
 import dev.aura.spi.StoreException;
 import dev.aura.store.jdbc.JdbcStoreException;
+import dev.aura.store.jdbc.database.DatabaseDialect;
 import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,23 +46,38 @@ public final class JdbcAuditLog implements AuditLog {
       String previousHash = head.hash();
       AuditEntry entry = new AuditEntry(head.seq(), event, previousHash,
           AuditChain.hash(previousHash, head.seq(), event));
-      Heads.setHash(c, Heads.AUDIT, entry.hash());
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO audit_log (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        s.setLong(1, entry.sequence());
-        s.setString(2, event.type().wireName());
-        Instants.bind(s, 3, event.at());
-        s.setString(5, event.reference());
-        s.setString(6, event.peer());
-        s.setString(7, event.actor());
-        s.setString(8, event.subject());
-        s.setString(9, event.source());
-        s.setString(10, entry.previousHash());
-        s.setString(11, entry.hash());
+      // PostgreSQL: the head's new hash and the row in one statement, one round trip under the head's lock.
+      boolean together = db.dialect() == DatabaseDialect.POSTGRESQL;
+      if (!together) {
+        Heads.setHash(c, Heads.AUDIT, entry.hash());
+      }
+      try (PreparedStatement s = c.prepareStatement((together
+          ? "WITH head AS (UPDATE aura_heads SET hash = ? WHERE name = '" + Heads.AUDIT + "') " : "")
+          + "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        int at = 0;
+        if (together) {
+          s.setString(++at, entry.hash());
+        }
+        bindRow(s, at, entry, event);
         s.executeUpdate();
       }
       return entry;
     });
+  }
+
+  /** Binds the row's 11 columns after the first {@code offset} parameters. */
+  private static void bindRow(PreparedStatement s, int offset, AuditEntry entry, AuditEvent event)
+      throws SQLException {
+    s.setLong(offset + 1, entry.sequence());
+    s.setString(offset + 2, event.type().wireName());
+    Instants.bind(s, offset + 3, event.at());
+    s.setString(offset + 5, event.reference());
+    s.setString(offset + 6, event.peer());
+    s.setString(offset + 7, event.actor());
+    s.setString(offset + 8, event.subject());
+    s.setString(offset + 9, event.source());
+    s.setString(offset + 10, entry.previousHash());
+    s.setString(offset + 11, entry.hash());
   }
 
   @Override

@@ -2,7 +2,9 @@ package dev.aura.store.jdbc.internal;
 
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
+import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.store.jdbc.database.DatabaseDialect;
+import dev.aura.store.jdbc.database.SqlDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,19 +23,22 @@ import org.slf4j.LoggerFactory;
  * The store's {@link StoreChangeFeed}. Stores report each change twice: {@link #inTransaction} while the
  * writing transaction is open, {@link #afterCommit} once it committed. PostgreSQL turns the first into a
  * {@code pg_notify} that the database delivers, on commit, to every process listening on this schema's
- * channel (this one included, through {@link PgListener}); SQLite ignores it and delivers the second
- * in-process, on the writing thread, after the commit.
+ * channel (this one included, through {@link PgListener}), so a rolled-back unit of work announces nothing;
+ * SQLite ignores it and delivers the second in-process, on the writing thread, after the commit (of the
+ * unit of work, inside one).
  */
 public final class JdbcChangeFeed implements StoreChangeFeed {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcChangeFeed.class);
 
   private final DatabaseDialect dialect;
+  private final SqlDatabase<JdbcStoreException> database;
   private final String channel;
   private final List<Registration> listeners = new CopyOnWriteArrayList<>();
 
-  JdbcChangeFeed(DatabaseDialect dialect, String schema) {
-    this.dialect = dialect;
-    this.channel = channelFor(schema);
+  JdbcChangeFeed(SqlDatabase<JdbcStoreException> database) {
+    this.dialect = database.dialect();
+    this.database = database;
+    this.channel = channelFor(database.schema());
   }
 
   /** A channel per schema, so that stores in other schemas of the same database do not hear each other. */
@@ -71,11 +76,30 @@ public final class JdbcChangeFeed implements StoreChangeFeed {
     }
   }
 
-  /** Called after the writing transaction committed. */
+  /**
+   * Called after the writing call returned: delivers (SQLite) once its transaction committed, which inside a
+   * unit of work is when the unit commits; a rolled-back unit delivers nothing.
+   */
   void afterCommit(StoreChange change) {
     if (dialect == DatabaseDialect.SQLITE) {
-      deliver(change);
+      database.afterCommit(() -> deliver(change));
     }
+  }
+
+  /**
+   * Announces a change that no store write carries (a notice only: {@link StoreChange.Topic#KICK}, or sync
+   * events that another log persisted): PostgreSQL sends it at once, outside any transaction, to every process
+   * listening on the schema's channel, this one included; SQLite delivers it in-process now.
+   */
+  public void announce(StoreChange change) throws JdbcStoreException {
+    if (dialect != DatabaseDialect.POSTGRESQL) {
+      deliver(change);
+      return;
+    }
+    database.read("announcing " + change.topic(), c -> {
+      inTransaction(c, change);
+      return null;
+    });
   }
 
   /** Hands a change to every current listener; one that throws does not stop the others. */
@@ -90,7 +114,8 @@ public final class JdbcChangeFeed implements StoreChangeFeed {
   }
 
   static String encode(StoreChange change) {
-    return change.topic().name() + ":" + change.version();
+    String head = change.topic().name() + ":" + change.version();
+    return change.subject() == null ? head : head + ":" + change.subject();
   }
 
   /** @return the change, or null for a payload this version does not understand */
@@ -99,9 +124,11 @@ public final class JdbcChangeFeed implements StoreChangeFeed {
     if (colon < 0) {
       return null;
     }
+    int second = payload.indexOf(':', colon + 1);
     try {
       return new StoreChange(StoreChange.Topic.valueOf(payload.substring(0, colon)),
-          Long.parseLong(payload.substring(colon + 1)));
+          Long.parseLong(payload.substring(colon + 1, second < 0 ? payload.length() : second)),
+          second < 0 ? null : payload.substring(second + 1));
     } catch (IllegalArgumentException e) {
       return null;
     }

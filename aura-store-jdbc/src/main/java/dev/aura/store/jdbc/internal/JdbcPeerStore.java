@@ -13,6 +13,7 @@ import dev.aura.store.jdbc.database.SqlDatabase;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,6 +78,25 @@ public final class JdbcPeerStore implements PeerStore {
       return null;
     });
     feed.afterCommit(new StoreChange(StoreChange.Topic.PEERS, 0));
+  }
+
+  /** One conditional {@code UPDATE} of the two columns, so a concurrent save of other fields is kept. */
+  @Override
+  public void recordSeen(PeerId id, Instant seenAt) throws StoreException {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(seenAt, "seenAt");
+    db.write("recording that peer " + id + " was seen", c -> {
+      try (PreparedStatement s = c.prepareStatement("UPDATE peers SET last_seen_s = ?, last_seen_n = ?"
+          + " WHERE peer_id = ? AND (last_seen_s < ? OR (last_seen_s = ? AND last_seen_n < ?))")) {
+        Instants.bind(s, 1, seenAt);
+        s.setString(3, id.value());
+        s.setLong(4, seenAt.getEpochSecond());
+        s.setLong(5, seenAt.getEpochSecond());
+        s.setInt(6, seenAt.getNano());
+        s.executeUpdate();
+      }
+      return null;
+    });
   }
 
   @Override

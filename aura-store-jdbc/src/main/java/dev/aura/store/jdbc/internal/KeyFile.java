@@ -25,7 +25,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The 32-byte AES-256 key that seals private signing keys at rest, read from (or created in) an owner-only
+ * The 32-byte AES-256 key that seals private signing keys (and the shared TLS key) at rest, read from (or created in) an owner-only
  * file. A database dump alone therefore does not reveal a signing key.
  *
  * <p>Sealed form: {@code 0x01 || 12-byte random nonce || AES-256-GCM ciphertext and 16-byte tag}, with the
@@ -39,6 +39,7 @@ final class KeyFile {
   private static final int NONCE = 12;
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] TLS_KEY_DATA = "aura mothership tls key v1".getBytes(StandardCharsets.UTF_8);
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
   private final Path path;
@@ -139,12 +140,30 @@ final class KeyFile {
   }
 
   byte[] seal(String kid, byte[] plaintext) {
+    return seal(associatedData(kid), plaintext);
+  }
+
+  byte[] open(String kid, byte[] sealed) throws JdbcStoreException {
+    return open(associatedData(kid), "the stored private key of kid " + kid, sealed,
+        "the row was modified or copied from another kid");
+  }
+
+  /** Seals the shared TLS private key; its own associated data, so no signing-key row can be moved there. */
+  byte[] sealTlsKey(byte[] plaintext) {
+    return seal(TLS_KEY_DATA, plaintext);
+  }
+
+  byte[] openTlsKey(byte[] sealed) throws JdbcStoreException {
+    return open(TLS_KEY_DATA, "the stored TLS private key of the Mothership", sealed, "the row was modified");
+  }
+
+  private byte[] seal(byte[] associatedData, byte[] plaintext) {
     byte[] nonce = new byte[NONCE];
     RANDOM.nextBytes(nonce);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-      cipher.updateAAD(associatedData(kid));
+      cipher.updateAAD(associatedData);
       byte[] sealed = cipher.doFinal(plaintext);
       return ByteBuffer.allocate(1 + NONCE + sealed.length).put(FORMAT).put(nonce).put(sealed).array();
     } catch (GeneralSecurityException e) {
@@ -152,21 +171,21 @@ final class KeyFile {
     }
   }
 
-  byte[] open(String kid, byte[] sealed) throws JdbcStoreException {
+  private byte[] open(byte[] associatedData, String what, byte[] sealed, String otherwise)
+      throws JdbcStoreException {
     if (sealed.length < 1 + NONCE + TAG_BITS / 8 || sealed[0] != FORMAT) {
-      throw new JdbcStoreException(Reason.KEY_FILE, "the stored private key of kid " + kid
+      throw new JdbcStoreException(Reason.KEY_FILE, what
           + " is not in the sealed format this version writes (format byte "
           + (sealed.length == 0 ? "missing" : Integer.toString(sealed[0])) + ", expected " + FORMAT + ")");
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE));
-      cipher.updateAAD(associatedData(kid));
+      cipher.updateAAD(associatedData);
       return cipher.doFinal(sealed, 1 + NONCE, sealed.length - 1 - NONCE);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new JdbcStoreException(Reason.KEY_FILE, "the stored private key of kid " + kid
-          + " does not decrypt with " + path + " (key file id " + id
-          + "): the key file was replaced, or the row was modified or copied from another kid");
+      throw new JdbcStoreException(Reason.KEY_FILE, what + " does not decrypt with " + path + " (key file id "
+          + id + "): the key file was replaced, or " + otherwise);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-256-GCM is not available", e);
     }

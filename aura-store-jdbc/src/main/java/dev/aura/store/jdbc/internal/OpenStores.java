@@ -36,6 +36,9 @@ public final class OpenStores implements AutoCloseable {
   private final JdbcSigningKeyStore signingKeyStore;
   private final JdbcPeerStore peerStore;
   private final JdbcRefreshCredentialStore refreshCredentialStore;
+  private final JdbcUnitOfWork unitOfWork;
+  private final JdbcIdentityStore identityStore;
+  private final JdbcInstanceRegistry instanceRegistry;
 
   private OpenStores(DatabaseUrl url, SqlDatabase<JdbcStoreException> database, JdbcChangeFeed feed,
       PgListener listener, KeyFile keyFile) {
@@ -50,6 +53,9 @@ public final class OpenStores implements AutoCloseable {
     this.signingKeyStore = new JdbcSigningKeyStore(database, keyFile, feed);
     this.peerStore = new JdbcPeerStore(database, feed);
     this.refreshCredentialStore = new JdbcRefreshCredentialStore(database);
+    this.unitOfWork = new JdbcUnitOfWork(database);
+    this.identityStore = new JdbcIdentityStore(database, keyFile, feed);
+    this.instanceRegistry = new JdbcInstanceRegistry(database);
   }
 
   /** Opens the stores; see the class comment for the order of checks. */
@@ -71,7 +77,7 @@ public final class OpenStores implements AutoCloseable {
     PgListener listener = null;
     try {
       KeyFile keyFile = resolveKeyFile(database, keyFilePath(url, options));
-      JdbcChangeFeed feed = new JdbcChangeFeed(url.dialect(), database.schema());
+      JdbcChangeFeed feed = new JdbcChangeFeed(database);
       if (url.dialect() == DatabaseDialect.POSTGRESQL) {
         listener = PgListener.start(database, feed);
       }
@@ -183,6 +189,21 @@ public final class OpenStores implements AutoCloseable {
   /** @return the refresh-credential store */
   public JdbcRefreshCredentialStore refreshCredentialStore() {
     return refreshCredentialStore;
+  }
+
+  /** @return the unit of work every store above joins */
+  public JdbcUnitOfWork unitOfWork() {
+    return unitOfWork;
+  }
+
+  /** @return the shared Mothership identity */
+  public JdbcIdentityStore identityStore() {
+    return identityStore;
+  }
+
+  /** @return the instance registry */
+  public JdbcInstanceRegistry instanceRegistry() {
+    return instanceRegistry;
   }
 
   /** @return the key file in use, or null */

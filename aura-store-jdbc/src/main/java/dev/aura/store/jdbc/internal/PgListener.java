@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * schema's channel and hands each notification to the feed. It polls every {@value #POLL_MILLIS} ms so that
  * {@link #close()} stops it promptly. When the connection breaks it reconnects with a growing pause (up to
  * {@value #MAX_BACKOFF_MILLIS} ms) and then announces every topic once, since notices sent meanwhile were
- * lost (the feed promises at-least-once delivery; listeners re-read the store).
+ * lost (the feed promises at-least-once delivery; listeners re-read the store). A lost
+ * {@link StoreChange.Topic#KICK} is not repeated: a kick is not state.
  */
 final class PgListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgListener.class);
@@ -114,6 +115,8 @@ final class PgListener implements AutoCloseable {
       feed.deliver(new StoreChange(StoreChange.Topic.REVOCATIONS, version));
       feed.deliver(new StoreChange(StoreChange.Topic.SIGNING_KEYS, 0));
       feed.deliver(new StoreChange(StoreChange.Topic.PEERS, 0));
+      feed.deliver(new StoreChange(StoreChange.Topic.CERTIFICATE, 0));
+      feed.deliver(new StoreChange(StoreChange.Topic.EVENTS, 0)); // no workspace: every one
     } catch (SQLException e) {
       // the next poll fails again and pauses longer
     }

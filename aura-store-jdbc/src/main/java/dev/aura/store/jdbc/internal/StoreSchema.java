@@ -17,7 +17,9 @@ import java.util.List;
 final class StoreSchema {
   static final SchemaDefinition DEFINITION = SchemaDefinition.builder()
       .historyTable("aura_schema_history")
-      .migrations(StoreSchema.class, "aura-migrations/", List.of("V1__initial_schema.sql", "V2__peer_workspaces.sql"))
+      .migrations(StoreSchema.class, "aura-migrations/", List.of("V1__initial_schema.sql", "V2__peer_workspaces.sql",
+          "V4__mothership_identity.sql", "V5__mothership_instances.sql", "V6__previous_certificates.sql"))
+      .reserved(3)
       .describedAs("an Aura store", "schema", "database file")
       .warnIfFileShared("token hashes and the audit log")
       .build();
