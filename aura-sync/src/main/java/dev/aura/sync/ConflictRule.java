@@ -60,7 +60,8 @@ public final class ConflictRule {
     return new Resolution(SyncEvent.Outcome.CONFLICT_COPY, change.at(copy), change.path());
   }
 
-  private static boolean seen(EventId id, Change change, PathHead head) {
+  /** @return whether the author of {@code id} had seen {@code head} when it made {@code change} */
+  static boolean seen(EventId id, Change change, PathHead head) {
     return change.basedOn() >= head.seq()
         || (head.id().author().equals(id.author()) && head.id().localSeq() < id.localSeq());
   }

@@ -1,6 +1,7 @@
 package dev.aura.sync;
 
 import dev.aura.sync.internal.BindingRow;
+import dev.aura.sync.internal.CorruptRowException;
 import dev.aura.sync.internal.Failures;
 import dev.aura.sync.internal.PeerSql;
 import java.io.IOException;
@@ -186,6 +187,9 @@ public final class PeerSyncStore implements AutoCloseable {
       } catch (SQLException e) {
         rollbackQuietly(connection);
         throw Failures.sql(e, file, doing);
+      } catch (CorruptRowException e) {
+        rollbackQuietly(connection);
+        throw Failures.corruptRow(e, file, doing);
       } catch (SyncStoreException | RuntimeException | Error e) {
         rollbackQuietly(connection);
         throw e;

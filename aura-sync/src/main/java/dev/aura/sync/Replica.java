@@ -346,12 +346,20 @@ public final class Replica implements AutoCloseable {
 
   /** @return up to {@code limit} events waiting for an acknowledgement (not refused), oldest first */
   public List<PendingEvent> pending(int limit) throws SyncStoreException {
+    return pendingAfter(0, limit);
+  }
+
+  /**
+   * @return up to {@code limit} events waiting for an acknowledgement (not refused) recorded after the WAL
+   *     position {@code localSeq} ({@link EventId#localSeq()}), oldest first: what a sender has not sent yet
+   */
+  public List<PendingEvent> pendingAfter(long localSeq, int limit) throws SyncStoreException {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, got " + limit);
     }
     return store.read("reading the WAL", c -> {
       List<PendingEvent> out = new ArrayList<>();
-      for (WalRow row : PeerSql.walRows(c, binding, WalRow.PENDING, limit)) {
+      for (WalRow row : PeerSql.walRowsAfter(c, binding, WalRow.PENDING, localSeq, limit)) {
         out.add(new PendingEvent(new EventId(me, row.localSeq()), row.change()));
       }
       return out;
@@ -365,6 +373,92 @@ public final class Replica implements AutoCloseable {
   public Optional<byte[]> content(ContentHash hash) throws SyncStoreException {
     Objects.requireNonNull(hash, "hash");
     return Optional.ofNullable(store.read("reading the WAL", c -> PeerSql.content(c, binding, hash)));
+  }
+
+  /**
+   * Content this replica can hand to another peer: from a WAL event that carries it, else from a regular file
+   * of the tree the index last saw with that hash, read again and served only if it still hashes to
+   * {@code hash} (a file edited since is not served). Safe from any thread; never follows a link.
+   *
+   * @param hash the content wanted
+   * @param maxBytes the largest content returned
+   * @return the content, verified against {@code hash}; empty when this replica has no copy
+   */
+  public Optional<byte[]> localContent(ContentHash hash, long maxBytes) throws SyncStoreException {
+    Optional<byte[]> wal = content(hash);
+    if (wal.isPresent()) {
+      return wal;
+    }
+    Map<SyncPath, EntryRow> index = store.read("reading the index", c -> PeerSql.entries(c, binding));
+    for (EntryRow row : index.values()) {
+      Observed o = row.observed();
+      if (o == null || o.kind() != Change.EntryKind.FILE || !hash.equals(o.hash()) || o.size() > maxBytes) {
+        continue;
+      }
+      Path file = row.path().resolveAgainst(root);
+      try {
+        if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (ContentHash.of(bytes).equals(hash)) {
+          return Optional.of(bytes);
+        }
+      } catch (IOException e) {
+        // gone or unreadable since the scan: try another path
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** @return the largest file this replica records or applies ({@code [sync] max_file_size}) */
+  public long maxFileSize() {
+    return maxFileSize;
+  }
+
+  /**
+   * Part of content this replica can hand to another peer, for content too large for one message: from a WAL
+   * event that carries it (only the range is read), else from a regular file of the tree the index last saw
+   * with that hash. Not verified here (a file edited since is read as it is now): the receiver checks the whole
+   * content against its hash. Safe from any thread; never follows a link.
+   *
+   * @param hash the content wanted
+   * @param offset where the range starts (0-based)
+   * @param length the most bytes returned (fewer at the end)
+   * @return the range; empty when this replica has no copy, or {@code offset} is past its end
+   */
+  public Optional<byte[]> localContentRange(ContentHash hash, long offset, int length) throws SyncStoreException {
+    Objects.requireNonNull(hash, "hash");
+    if (offset < 0 || length < 1) {
+      throw new IllegalArgumentException("range " + offset + "+" + length + " is not a range");
+    }
+    byte[] wal = store.read("reading the WAL", c -> PeerSql.contentRange(c, binding, hash, offset, length));
+    if (wal != null) {
+      return wal.length == 0 ? Optional.empty() : Optional.of(wal);
+    }
+    Map<SyncPath, EntryRow> index = store.read("reading the index", c -> PeerSql.entries(c, binding));
+    for (EntryRow row : index.values()) {
+      Observed o = row.observed();
+      if (o == null || o.kind() != Change.EntryKind.FILE || !hash.equals(o.hash()) || offset >= o.size()) {
+        continue;
+      }
+      Path file = row.path().resolveAgainst(root);
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+          java.nio.file.StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            || ch.size() != o.size()) {
+          continue;
+        }
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate((int) Math.min(length, o.size() - offset));
+        while (buffer.hasRemaining() && ch.read(buffer, offset + buffer.position()) > 0) {
+          // keep reading
+        }
+        return Optional.of(java.util.Arrays.copyOf(buffer.array(), buffer.position()));
+      } catch (IOException e) {
+        // gone or unreadable since the scan: try another path
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -521,6 +615,185 @@ public final class Replica implements AutoCloseable {
     return run.result();
   }
 
+  /**
+   * Applies another peer's change that the Mothership has not sequenced yet (it came directly from its author
+   * while the Mothership was unreachable), provisionally: the file is written and the index records what is now
+   * on disk, so that the next {@link #scan} does not take it for a local edit, but the applied sequence, the
+   * path's head and its base do not move. When the Mothership later relays the author's sequenced event,
+   * {@link #apply} finds the disk already holding it and only records it (nothing written twice); when the
+   * Mothership's order differs (another change of the path sequenced first), {@link #apply} overwrites the
+   * provisional version as it would any clean file, and the author's change arrives as the conflict copy the
+   * Mothership made of it, so every peer converges on the Mothership's tree.
+   *
+   * <p>Two edits of one file before the Mothership orders them (this peer's own edit of the path is recorded,
+   * and the other peer's is a file put with other content): the other version is written as a <em>provisional
+   * conflict copy</em> beside it ({@link ConflictRule#copyName}, reported in {@link ApplyResult#conflictCopies}),
+   * so that both users see the conflict at once. The Mothership's order wins when it comes: if this peer's edit
+   * is persisted first, the other one's conflict copy is the very file already here; if the other edit is,
+   * {@link #apply} of it removes the provisional copy (still as written) and this peer's edit becomes the
+   * conflict copy, as on every peer.
+   *
+   * <p>Not applied (reported as deferred; the author's WAL keeps the change, so nothing is lost): a path with a
+   * local edit that is not scanned yet, a deletion or symlink against a local edit, a change made without
+   * having seen the path's current head (concurrent: the Mothership decides), a directory in the way.
+   *
+   * <p>Crash: the file is written before the index commits. Received again, the change is only recorded; a
+   * scan that runs first takes the file for this peer's own put of the same content, which the Mothership
+   * then persists as a second event leaving the same entry (no conflict copy, nothing lost).
+   *
+   * @param id the change's event id in its author's WAL (never this peer's)
+   * @param change the change
+   * @param content the file's content for a file put (verified against the change's hash and size); else null
+   * @return what was done; {@link ApplyResult#seq()} is 0
+   * @throws IllegalArgumentException when {@code id} is this peer's own, or content is missing or too large
+   * @throws IOException when the content does not match its hash (nothing written)
+   * @throws SyncStoreException {@code DISK_FULL} when the disk is full (nothing applied)
+   */
+  public ApplyResult applyProvisional(EventId id, Change change, byte[] content) throws SyncStoreException,
+      IOException {
+    return applyProvisional(id, change, content == null ? null : () -> new ByteArrayInputStream(content));
+  }
+
+  /**
+   * {@link #applyProvisional(EventId, Change, byte[])} with the content in a file (read as a stream, so memory
+   * stays bounded whatever its size; verified against the change's hash as it is written).
+   *
+   * @param contentFile the file's content for a file put; else null
+   */
+  public ApplyResult applyProvisional(EventId id, Change change, Path contentFile) throws SyncStoreException,
+      IOException {
+    return applyProvisional(id, change, contentFile == null ? null : () -> java.nio.file.Files.newInputStream(
+        contentFile));
+  }
+
+  private ApplyResult applyProvisional(EventId id, Change change, Content source) throws SyncStoreException,
+      IOException {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(change, "change");
+    if (id.author().equals(me)) {
+      throw new IllegalArgumentException(id + " is this peer's own event");
+    }
+    boolean file = change.op() == Change.Op.PUT && change.kind() == Change.EntryKind.FILE;
+    if (file && (source == null || change.size() > maxFileSize)) {
+      throw new IllegalArgumentException(change.path() + ": " + (source == null ? "no content"
+          : "larger than [sync] max_file_size (" + TreeScanner.limit(maxFileSize) + ")"));
+    }
+    Applying run = new Applying(0);
+    SyncPath path = change.path();
+    try {
+      if (reserved(path)) {
+        run.skipped.add(id + " for " + path + ": Aura never writes inside .git/ or .aura/: skipped");
+      } else {
+        provisional(id, change, file ? source : () -> null, run);
+      }
+    } catch (UnsafePathException e) {
+      run.skipped.add(id + " for " + path + ": " + e.getMessage() + ": skipped");
+    } catch (IOException e) {
+      if (Failures.isNoSpace(e)) {
+        throw Failures.io(e, root, "applying " + id);
+      }
+      throw e;
+    }
+    beforeApplyCommit.run();
+    store.inTransaction("applying " + id + " provisionally", c -> {
+      for (Step step : run.steps) {
+        step.run(c);
+      }
+      return null;
+    });
+    return run.result();
+  }
+
+  private void provisional(EventId id, Change change, Content content, Applying run)
+      throws UnsafePathException, IOException, SyncStoreException {
+    SyncPath path = change.path();
+    EntryRow row = entry(path);
+    DiskEntry disk = tree.stat(path);
+    boolean localEdit = !unresolved(path).isEmpty();
+    if (!localEdit && change.op() == Change.Op.PUT && tree.holds(path, disk, change)) {
+      Observed held = held(disk, change); // received twice, or a crash before the index recorded the write
+      run.steps.add(c -> PeerSql.setObserved(c, binding, path, held));
+      return;
+    }
+    if (!localEdit && change.op() == Change.Op.DELETE && disk == null) {
+      run.steps.add(c -> PeerSql.setObserved(c, binding, path, null));
+      return;
+    }
+    if (localEdit && change.op() == Change.Op.PUT && change.kind() == Change.EntryKind.FILE
+        && disk != null && disk.type() == DiskEntry.Type.FILE) {
+      if (!tree.holds(path, disk, change)) { // the same content both ways is no conflict
+        provisionalCopy(id, change, content, run);
+      }
+      return;
+    }
+    boolean concurrent = row.head() != null && !ConflictRule.seen(id, change, row.head());
+    if (concurrent || localEdit || !clean(path, disk, row.observed())
+        || disk != null && disk.type() == DiskEntry.Type.DIRECTORY) {
+      run.deferred.add(path);
+      return;
+    }
+    if (change.op() == Change.Op.DELETE) {
+      if (tree.delete(path)) {
+        run.removed.add(path);
+      }
+      run.steps.add(c -> PeerSql.setObserved(c, binding, path, null));
+    } else {
+      write(path, change, content, run);
+    }
+  }
+
+  /**
+   * Another peer's edit of a path this peer edited too, before the Mothership ordered them: both users see the
+   * conflict at once. The other version goes where the Mothership would put it if this peer's edit were
+   * persisted first ({@link ConflictRule#copyName}: its author and time), this peer's stays at the path. When
+   * the Mothership orders them, the copy is its conflict copy (recorded, nothing written) or, if the other edit
+   * won, dropped by {@link #dropProvisionalCopy} while this peer's edit becomes the conflict copy.
+   */
+  private void provisionalCopy(EventId id, Change change, Content content, Applying run)
+      throws UnsafePathException, IOException, SyncStoreException {
+    SyncPath copy = ConflictRule.copyName(change.path(), id.author(), change);
+    Change atCopy = change.at(copy);
+    DiskEntry disk = tree.stat(copy);
+    if (tree.holds(copy, disk, atCopy)) {
+      Observed held = held(disk, atCopy); // received twice
+      run.steps.add(c -> PeerSql.setObserved(c, binding, copy, held));
+      return;
+    }
+    if (disk != null || entry(copy).head() != null || !unresolved(copy).isEmpty()) {
+      run.deferred.add(change.path());
+      return;
+    }
+    write(copy, atCopy, content, run);
+    run.copies.add(copy);
+  }
+
+  /**
+   * A sequenced event that took effect at its path: a provisional conflict copy made of it here is now a
+   * duplicate of that path's version, so it goes, if it is still exactly as written (never sequenced, not
+   * this peer's edit, unchanged on disk).
+   */
+  private void dropProvisionalCopy(SyncEvent e, Applying run) throws UnsafePathException, IOException,
+      SyncStoreException {
+    Change change = e.change();
+    if (e.outcome() != SyncEvent.Outcome.APPLIED || e.conflictOf() != null || change.op() != Change.Op.PUT
+        || change.kind() != Change.EntryKind.FILE) {
+      return;
+    }
+    SyncPath copy = ConflictRule.copyName(change.path(), e.author(), change);
+    EntryRow row = entry(copy);
+    if (row.observed() == null || row.head() != null || !unresolved(copy).isEmpty()) {
+      return;
+    }
+    DiskEntry disk = tree.stat(copy);
+    if (disk == null || !tree.holds(copy, disk, change.at(copy)) || !clean(copy, disk, row.observed())) {
+      return;
+    }
+    if (tree.delete(copy)) {
+      run.removed.add(copy);
+    }
+    run.steps.add(c -> PeerSql.setObserved(c, binding, copy, null));
+  }
+
   private static String describe(SyncEvent e) {
     return "event " + e.seq() + " (" + e.id() + ") for " + e.path();
   }
@@ -539,6 +812,7 @@ public final class Replica implements AutoCloseable {
     if (e.outcome() == SyncEvent.Outcome.SUPERSEDED) {
       return;
     }
+    dropProvisionalCopy(e, run);
     Change change = e.change();
     SyncPath path = change.path();
     PathHead head = new PathHead(e.seq(), e.id(), change);
@@ -725,6 +999,13 @@ public final class Replica implements AutoCloseable {
   /** Writes {@code change} (a put) at {@code path} and records what is now on disk as derived from {@code seq}. */
   private void put(SyncPath path, Change change, long seq, Content content, Applying run)
       throws UnsafePathException, IOException {
+    write(path, change, content, run);
+    run.steps.add(c -> PeerSql.setBase(c, binding, path, seq));
+  }
+
+  /** Writes {@code change} (a put) at {@code path} and records what is now on disk, its base unchanged. */
+  private void write(SyncPath path, Change change, Content content, Applying run)
+      throws UnsafePathException, IOException {
     Observed observed;
     if (change.kind() == Change.EntryKind.SYMLINK) {
       observed = tree.writeSymlink(path, change.linkTarget());
@@ -737,17 +1018,20 @@ public final class Replica implements AutoCloseable {
     }
     run.written.add(path);
     run.steps.add(c -> PeerSql.setObserved(c, binding, path, observed));
-    run.steps.add(c -> PeerSql.setBase(c, binding, path, seq));
   }
 
   /** The disk already holds {@code change} (a crash after the write, or the same content): just record it. */
   private void recordHeld(SyncPath path, DiskEntry disk, Change change, long seq, Applying run) {
-    Observed observed = change.kind() == Change.EntryKind.SYMLINK
+    Observed observed = held(disk, change);
+    run.steps.add(c -> PeerSql.setObserved(c, binding, path, observed));
+    run.steps.add(c -> PeerSql.setBase(c, binding, path, seq));
+  }
+
+  private static Observed held(DiskEntry disk, Change change) {
+    return change.kind() == Change.EntryKind.SYMLINK
         ? new Observed(Change.EntryKind.SYMLINK, 0, 0, false, null, change.linkTarget(), false)
         : new Observed(Change.EntryKind.FILE, disk.size(), disk.mtimeNanos(), disk.executable(), change.hash(), null,
             true);
-    run.steps.add(c -> PeerSql.setObserved(c, binding, path, observed));
-    run.steps.add(c -> PeerSql.setBase(c, binding, path, seq));
   }
 
   /** @return whether the disk still holds what the replica last observed (content compared when in doubt) */

@@ -86,6 +86,23 @@ abstract class EventLogContractTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
+  @Test
+  void read_aRowWhoseInstantOverflows_isCorrupt_notADateTimeException() throws Exception {
+    EventLog log = open(EventLogOptions.defaults());
+    appendOne(log, WIDGET, link(ALICE, 1, "first"));
+    appendOne(log, WIDGET, link(ALICE, 2, "second"));
+    try (Connection c = backend.connect(); PreparedStatement s = c.prepareStatement(
+        "UPDATE sync_events SET authored_at_s = ? WHERE seq = 2")) {
+      s.setLong(1, Long.MAX_VALUE);
+      s.executeUpdate();
+    }
+
+    assertThatThrownBy(() -> log.read(WIDGET, 0, 10)).isInstanceOfSatisfying(EventLogException.class,
+        e -> assertThat(e.reason()).isEqualTo(EventLogException.Reason.CORRUPT))
+        .hasMessageContaining("sync_events row at sequence 2 is not a valid event");
+    assertThat(log.read(WIDGET, 0, 1)).extracting(e -> e.path().value()).containsExactly("first");
+  }
+
   static Submitted link(PeerId author, long localSeq, String path) {
     return new Submitted(new EventId(author, localSeq), Change.putSymlink(SyncPath.parse(path), "target", 0, T0));
   }

@@ -99,6 +99,56 @@ class PeerSyncStoreTest extends ReplicaFixture {
     }
   }
 
+  @Test
+  void walStatus_aWalRowCorruptedOnDisk_isCorruptNamingTheRowAndColumn_andTheOtherRowsStay() throws Exception {
+    Path db = temp.resolve("sync.db");
+    Replica replica;
+    try (PeerSyncStore store = PeerSyncStore.open(db)) {
+      replica = Replica.open(store, Files.createDirectories(temp.resolve("one")), TestLog.WS, ALICE, MAX, CLOCK);
+      Trees.write(replica.directory(), "a.txt", "a");
+      Trees.write(replica.directory(), "b.txt", "b");
+      replica.scan();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      s.execute("UPDATE wal SET path = '../../etc/passwd', state = 'REFUSED' WHERE local_seq = 2");
+    }
+
+    try (PeerSyncStore store = PeerSyncStore.open(db)) {
+      assertThatThrownBy(store::walStatus).isInstanceOfSatisfying(SyncStoreException.class, e -> {
+        assertThat(e.reason()).isEqualTo(SyncStoreException.Reason.CORRUPT);
+        assertThat(e.getMessage()).startsWith(db + " is corrupt: the WAL row 2 of binding 1: column path holds"
+            + " '../../etc/passwd' (invalid path: ").contains("while reading the WAL status", "move it aside")
+            .doesNotContain("\tat ");
+      });
+      Replica again = Replica.open(store, temp.resolve("one"), TestLog.WS, ALICE, MAX, CLOCK);
+      assertThat(again.pending(10)).extracting(p -> p.change().path().value()).containsExactly("a.txt");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM wal")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("no row was dropped").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void content_whoseStoredBytesWereTruncatedOnDisk_isCorrupt_notUploaded() throws Exception {
+    Path db = temp.resolve("sync.db");
+    try (PeerSyncStore store = PeerSyncStore.open(db)) {
+      Replica replica = Replica.open(store, Files.createDirectories(temp.resolve("one")), TestLog.WS, ALICE, MAX,
+          CLOCK);
+      Trees.write(replica.directory(), "a.txt", "hello");
+      replica.scan();
+      ContentHash hash = replica.pending(1).get(0).change().hash();
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        s.execute("UPDATE wal SET content = substr(content, 1, 3)");
+      }
+      assertThatThrownBy(() -> replica.content(hash)).isInstanceOfSatisfying(SyncStoreException.class,
+          e -> assertThat(e.reason()).isEqualTo(SyncStoreException.Reason.CORRUPT))
+          .hasMessageContaining("the WAL row 1 of binding 1: column content holds 3 bytes that do not match their"
+              + " hash " + hash.abbreviated());
+    }
+  }
+
   private static void deleteRecursively(Path dir) throws Exception {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

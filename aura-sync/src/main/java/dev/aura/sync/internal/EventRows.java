@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,7 +206,7 @@ public final class EventRows {
         try {
           return Optional.of(new PathHead(rs.getLong("seq"), EventId.parse(rs.getString("event_id")),
               change(rs)));
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (IllegalArgumentException | NullPointerException | DateTimeException | ArithmeticException e) {
           throw new EventLogException(Reason.CORRUPT, "sync_path_heads of workspace " + workspace
               + " holds an invalid row (" + e.getMessage() + ")");
         }
@@ -222,7 +223,7 @@ public final class EventRows {
           change(rs), SyncEvent.Outcome.valueOf(rs.getString("outcome")),
           conflictOf == null ? null : SyncPath.parse(conflictOf),
           Instant.ofEpochSecond(rs.getLong("persisted_at_s"), rs.getInt("persisted_at_n")));
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException | NullPointerException | DateTimeException | ArithmeticException e) {
       throw new EventLogException(Reason.CORRUPT, "sync_events row at sequence " + seq
           + " is not a valid event (" + e.getMessage() + ")");
     }

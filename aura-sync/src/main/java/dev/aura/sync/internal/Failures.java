@@ -14,6 +14,9 @@ public final class Failures {
   private static final int SQLITE_FULL = 13;
   private static final int SQLITE_NOTADB = 26;
 
+  private static final String LEFT_AS_IT_IS = "it was left as it is: move it aside and run aura sync again to"
+      + " start a fresh one (local files are kept and rescanned)";
+
   private Failures() {}
 
   /** @param doing what failed, for example "recording local changes" */
@@ -24,13 +27,18 @@ public final class Failures {
     }
     return switch (code) {
       case SQLITE_NOTADB, SQLITE_CORRUPT -> new SyncStoreException(Reason.CORRUPT, file + " is not a readable"
-          + " Aura sync database (SQLite: " + sqliteReason(e) + ") while " + doing + "; it was left as it is:"
-          + " move it aside and run aura sync again to start a fresh one (local files are kept and rescanned)", e);
+          + " Aura sync database (SQLite: " + sqliteReason(e) + ") while " + doing + "; " + LEFT_AS_IT_IS, e);
       case SQLITE_BUSY, SQLITE_LOCKED -> new SyncStoreException(Reason.BUSY, file + " is locked by another"
           + " process while " + doing + ": is another 'aura sync' running with the same AURA_HOME?", e);
       default -> new SyncStoreException(Reason.IO, "could not use " + file + " while " + doing + " (SQLite: "
           + sqliteReason(e) + ")", e);
     };
+  }
+
+  /** A row that does not decode: the file is corrupt, and is left as it is. */
+  public static SyncStoreException corruptRow(CorruptRowException e, Path file, String doing) {
+    return new SyncStoreException(Reason.CORRUPT, file + " is corrupt: " + e.getMessage() + " (while " + doing
+        + "); " + LEFT_AS_IT_IS, e);
   }
 
   /** @param what the file or directory, for the message */

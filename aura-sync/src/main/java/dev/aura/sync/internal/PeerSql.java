@@ -173,10 +173,12 @@ public final class PeerSql {
   }
 
   private static BindingRow bindingRow(ResultSet rs) throws SQLException {
-    long ack = rs.getLong(6);
-    Instant lastAck = rs.wasNull() ? null : Instant.ofEpochMilli(ack);
-    return new BindingRow(rs.getLong(1), rs.getString(2), WorkspaceName.parse(rs.getString(3)),
-        PeerId.parse(rs.getString(4)), rs.getLong(5), lastAck);
+    RowReader r = new RowReader(rs, "the binding row " + rs.getObject(1));
+    long id = r.integer(1, "id");
+    Long ack = r.integerOrNull(6, "last_ack_at");
+    return new BindingRow(id, r.text(2, "directory"), r.parsed(3, "workspace", WorkspaceName::parse),
+        r.parsed(4, "peer", PeerId::parse), r.integer(5, "applied_seq"),
+        ack == null ? null : r.whole("binding", () -> Instant.ofEpochMilli(ack)));
   }
 
   public static long insertBinding(Connection c, String directory, WorkspaceName workspace, PeerId peer,
@@ -261,8 +263,14 @@ public final class PeerSql {
 
   /** @return rows in {@code state}, oldest first, at most {@code limit} */
   public static List<WalRow> walRows(Connection c, long binding, String state, int limit) throws SQLException {
-    return walQuery(c, "SELECT " + WAL_COLUMNS + " FROM wal WHERE binding_id = ? AND state = ?"
-        + " ORDER BY local_seq LIMIT ?", binding, state, limit);
+    return walRowsAfter(c, binding, state, 0, limit); // local sequences start at 1
+  }
+
+  /** @return rows in {@code state} after {@code localSeq}, oldest first, at most {@code limit} */
+  public static List<WalRow> walRowsAfter(Connection c, long binding, String state, long localSeq, int limit)
+      throws SQLException {
+    return walQuery(c, "SELECT " + WAL_COLUMNS + " FROM wal WHERE binding_id = ? AND state = ? AND local_seq > ?"
+        + " ORDER BY local_seq LIMIT ?", binding, state, localSeq, limit);
   }
 
   /** @return the rows that still make {@code path} dirty: pending ones, and refused ones not kept as a copy */
@@ -283,27 +291,93 @@ public final class PeerSql {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Change change = new Change(Change.Op.valueOf(rs.getString(3)), SyncPath.parse(rs.getString(2)),
-              Change.EntryKind.valueOf(rs.getString(4)), hashOrNull(rs.getString(5)), rs.getLong(6),
-              rs.getInt(7) != 0, rs.getString(8), rs.getLong(9), Instant.parse(rs.getString(10)));
-          long refusedAt = rs.getLong(15);
-          out.add(new WalRow(rs.getLong(1), change, rs.getString(11), Instant.ofEpochMilli(rs.getLong(12)),
-              rs.getString(13), rs.getString(14), rs.wasNull() ? null : Instant.ofEpochMilli(refusedAt),
-              rs.getString(16)));
+          out.add(walRow(rs, args[0]));
         }
       }
     }
     return out;
   }
 
-  /** @return the content a WAL row stores for {@code hash}, or null */
+  private static WalRow walRow(ResultSet rs, Object binding) throws SQLException {
+    RowReader r = new RowReader(rs, "the WAL row " + rs.getObject(1) + " of binding " + binding);
+    long localSeq = r.integer(1, "local_seq");
+    Change change = change(r, 3, "", r.parsed(2, "path", SyncPath::parse));
+    String state = r.text(11, "state");
+    if (!state.equals(WalRow.PENDING) && !state.equals(WalRow.REFUSED)) {
+      throw r.corrupt("state", "holds '" + RowReader.shown(state, 40) + "', expected PENDING or REFUSED");
+    }
+    long recordedAt = r.integer(12, "recorded_at");
+    String refusedCode = r.textOrNull(13, "refused_code");
+    String refusedMessage = r.textOrNull(14, "refused_message");
+    Long refusedAt = r.integerOrNull(15, "refused_at");
+    String keptAs = r.textOrNull(16, "kept_as");
+    r.parseOrNull(keptAs, "kept_as", SyncPath::parse);
+    return r.whole("WAL event", () -> new WalRow(localSeq, change, state, Instant.ofEpochMilli(recordedAt),
+        refusedCode, refusedMessage, refusedAt == null ? null : Instant.ofEpochMilli(refusedAt), keptAs));
+  }
+
+  /**
+   * Reads a change from the columns op, kind, hash, size, executable, link_target, based_on, authored_at,
+   * in that order from {@code op}, each named {@code prefix} + its name.
+   */
+  private static Change change(RowReader r, int op, String prefix, SyncPath path) throws SQLException {
+    Change.Op what = r.constant(op, prefix + "op", Change.Op.class);
+    Change.EntryKind kind = r.constant(op + 1, prefix + "kind", Change.EntryKind.class);
+    ContentHash hash = r.parseOrNull(r.textOrNull(op + 2, prefix + "hash"), prefix + "hash", ContentHash::parse);
+    long size = r.integer(op + 3, prefix + "size");
+    boolean executable = r.flag(op + 4, prefix + "executable");
+    String linkTarget = r.textOrNull(op + 5, prefix + "link_target");
+    long basedOn = r.integer(op + 6, prefix + "based_on");
+    Instant authoredAt = r.parsed(op + 7, prefix + "authored_at", Instant::parse);
+    return r.whole("change", () -> new Change(what, path, kind, hash, size, executable, linkTarget, basedOn,
+        authoredAt));
+  }
+
+  /**
+   * @return the content a WAL row stores for {@code hash}, or null
+   * @throws CorruptRowException when the stored bytes are not that content (truncated or changed on disk)
+   */
+  /**
+   * @return {@code length} bytes from {@code offset} of the content a WAL row carries for {@code hash} (fewer at
+   *     its end, none past it), read by SQLite's {@code substr} without loading the rest; null when no row
+   *     carries it
+   */
+  public static byte[] contentRange(Connection c, long binding, ContentHash hash, long offset, int length)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT substr(content, ?, ?) FROM wal WHERE binding_id = ?"
+        + " AND hash = ? AND content IS NOT NULL LIMIT 1")) {
+      ps.setLong(1, offset + 1);
+      ps.setInt(2, length);
+      ps.setLong(3, binding);
+      ps.setString(4, hash.hex());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        Object range = rs.getObject(1);
+        return range instanceof byte[] bytes ? bytes : new byte[0];
+      }
+    }
+  }
+
   public static byte[] content(Connection c, long binding, ContentHash hash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT content FROM wal WHERE binding_id = ? AND hash = ?"
-        + " AND content IS NOT NULL LIMIT 1")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT content, local_seq FROM wal WHERE binding_id = ?"
+        + " AND hash = ? AND content IS NOT NULL LIMIT 1")) {
       ps.setLong(1, binding);
       ps.setString(2, hash.hex());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getBytes(1) : null;
+        if (!rs.next()) {
+          return null;
+        }
+        RowReader r = new RowReader(rs, "the WAL row " + rs.getObject(2) + " of binding " + binding);
+        if (!(rs.getObject(1) instanceof byte[] content)) {
+          throw r.corrupt("content", "is not a blob");
+        }
+        if (!ContentHash.of(content).equals(hash)) {
+          throw r.corrupt("content", "holds " + content.length + " bytes that do not match their hash "
+              + hash.abbreviated() + " (truncated or changed on disk)");
+        }
+        return content;
       }
     }
   }
@@ -357,7 +431,7 @@ public final class PeerSql {
       ps.setLong(1, binding);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          EntryRow row = entryRow(rs);
+          EntryRow row = entryRow(rs, binding);
           out.put(row.path(), row);
         }
       }
@@ -372,28 +446,41 @@ public final class PeerSql {
       ps.setLong(1, binding);
       ps.setString(2, path.value());
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? entryRow(rs) : new EntryRow(path, 0, 0, null, null);
+        return rs.next() ? entryRow(rs, binding) : new EntryRow(path, 0, 0, null, null);
       }
     }
   }
 
-  private static EntryRow entryRow(ResultSet rs) throws SQLException {
-    SyncPath path = SyncPath.parse(rs.getString(1));
-    long headSeq = rs.getLong(3);
+  private static EntryRow entryRow(ResultSet rs, long binding) throws SQLException {
+    RowReader r = new RowReader(rs, "the index row '" + RowReader.shown(String.valueOf(rs.getObject(1)), 80)
+        + "' of binding " + binding);
+    SyncPath path = r.parsed(1, "path", SyncPath::parse);
+    Long headSeq = r.integerOrNull(3, "head_seq");
     PathHead head = null;
-    if (!rs.wasNull()) {
-      Change change = new Change(Change.Op.valueOf(rs.getString(6)), path, Change.EntryKind.valueOf(rs.getString(7)),
-          hashOrNull(rs.getString(8)), rs.getLong(9), rs.getInt(10) != 0, rs.getString(11), rs.getLong(12),
-          Instant.parse(rs.getString(13)));
-      head = new PathHead(headSeq, new EventId(PeerId.parse(rs.getString(4)), rs.getLong(5)), change);
+    if (headSeq != null) {
+      Change change = change(r, 6, "head_", path);
+      PeerId author = r.parsed(4, "head_author", PeerId::parse);
+      long localSeq = r.integer(5, "head_local_seq");
+      head = r.whole("index head", () -> new PathHead(headSeq, new EventId(author, localSeq), change));
     }
     Observed observed = null;
-    String kind = rs.getString(14);
-    if (kind != null) {
-      observed = new Observed(Change.EntryKind.valueOf(kind), rs.getLong(15), rs.getLong(16), rs.getInt(17) != 0,
-          hashOrNull(rs.getString(18)), rs.getString(19), rs.getInt(20) != 0);
+    String observedKind = r.textOrNull(14, "obs_kind");
+    if (observedKind != null) {
+      Change.EntryKind kind = r.constant(14, "obs_kind", Change.EntryKind.class);
+      long size = r.integer(15, "obs_size");
+      long mtime = r.integer(16, "obs_mtime_ns");
+      boolean executable = r.flag(17, "obs_executable");
+      ContentHash hash = r.parseOrNull(r.textOrNull(18, "obs_hash"), "obs_hash", ContentHash::parse);
+      String linkTarget = r.textOrNull(19, "obs_link_target");
+      boolean racy = r.flag(20, "obs_racy");
+      observed = r.whole("index observation", () -> new Observed(kind, size, mtime, executable, hash, linkTarget,
+          racy));
     }
-    return new EntryRow(path, rs.getLong(2), rs.getLong(21), head, observed);
+    long baseSeq = r.integer(2, "base_seq");
+    long ackedSeq = r.integer(21, "acked_seq");
+    PathHead finalHead = head;
+    Observed finalObserved = observed;
+    return r.whole("index entry", () -> new EntryRow(path, baseSeq, ackedSeq, finalHead, finalObserved));
   }
 
   private static void ensureEntry(Connection c, long binding, SyncPath path) throws SQLException {
