@@ -6,6 +6,7 @@ import java.util.Optional;
 /**
  * A failure reported to the operator as the product prints it: {@code error: <what>} and, when there is one,
  * {@code caused by: <why>}, with a stable non-zero exit code. Never carries a token, key or credential.
+ * {@link #getMessage()} is both on one line: {@code <what>: <why>}, or {@code <what>}.
  *
  * <pre>{@code
  * throw new AuraException("failed to bind 0.0.0.0:7777", "address already in use");

@@ -65,6 +65,12 @@ final class AdminTarget {
 
   /** @return the running local Mothership, if there is one */
   static Optional<AdminTarget> local(CliEnvironment env, HostOptions host) throws AuraException {
+    return local(env, host, TIMEOUT);
+  }
+
+  /** @return the running local Mothership, if there is one, with requests that may take {@code timeout} */
+  static Optional<AdminTarget> local(CliEnvironment env, HostOptions host, Duration timeout)
+      throws AuraException {
     DataDir dir = host.dataDir(env);
     Optional<URI> url;
     OptionalLong pid;
@@ -97,7 +103,7 @@ final class AdminTarget {
     List<Fingerprint> accepted = new ArrayList<>(ring.acceptableFingerprints(env.clock().instant()));
     PinSet pins = PinSet.of(accepted.get(0), accepted.subList(1, accepted.size()).toArray(new Fingerprint[0]));
     return Optional.of(new AdminTarget(new MothershipClient(url.get(), pins, env.clock(), env.protocolVersion(),
-        TIMEOUT), credential.reveal(), true, dir, null));
+        timeout), credential.reveal(), true, dir, null));
   }
 
   MothershipClient.Reply get(String path) throws AuraException {

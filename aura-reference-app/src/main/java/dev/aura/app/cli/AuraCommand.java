@@ -1,8 +1,5 @@
 package dev.aura.app.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -13,6 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "aura", mixinStandardHelpOptions = true, versionProvider = AuraCommand.Version.class,
     description = "Aura: join a Mothership with signed join tokens, pin its certificate, and run one.",
     subcommands = {MothershipCommand.class, SyncCommand.class, WalCommand.class, DoctorCommand.class,
+        SelfUpdateCommand.class,
         AuraCommand.Completion.class},
     footer = {"", "Exit codes: 0 ok, 1 error, 2 usage error, 3 not running (status).",
         "Environment: AURA_HOME (default ~/.aura) holds a peer's state; the Mothership's data directory is"
@@ -34,15 +32,7 @@ final class AuraCommand implements Runnable {
     }
 
     static String version() {
-      try (InputStream in = AuraCommand.class.getResourceAsStream("/dev/aura/app/version.properties")) {
-        Properties p = new Properties();
-        if (in != null) {
-          p.load(in);
-        }
-        return p.getProperty("version", "unknown");
-      } catch (IOException e) {
-        return "unknown";
-      }
+      return dev.aura.app.release.AuraVersion.current();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.aura.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aura.app.AuraException;
+import dev.aura.app.direct.RevocationCopy;
 import dev.aura.app.peer.AuditCopy;
 import dev.aura.app.peer.ControlConnection;
 import dev.aura.app.peer.MothershipClient;
@@ -9,6 +10,7 @@ import dev.aura.app.protocol.Wire;
 import dev.aura.revocation.PeerRevocationCache;
 import dev.aura.revocation.RevocationSyncException;
 import dev.aura.revocation.UpdateOutcome;
+import dev.aura.spi.TransportException;
 import dev.aura.tls.PinHandover;
 import dev.aura.tls.PinSet;
 import dev.aura.tls.TlsPinningException;
@@ -60,6 +62,17 @@ final class ControlLoop {
 
     /** Called while the Mothership cannot be reached, so local work continues. */
     void offline() throws Exception;
+
+    /** @return how old the saved revocation copy may get before direct connections are refused */
+    default Duration revocationMaxAge() {
+      return Duration.ofMinutes(dev.aura.app.direct.RevocationCopy.DEFAULT_MAX_AGE_MINUTES);
+    }
+
+    /** Called once at start with the peer's verified, saved copy of the revocation list. */
+    default void revocationCopy(dev.aura.app.direct.RevocationCopy copy) throws Exception {}
+
+    /** Called after the refresh credential was rotated (a refresh). */
+    default void rotated() throws Exception {}
   }
 
   private final CliEnvironment env;
@@ -93,8 +106,16 @@ final class ControlLoop {
   private int loop() throws Exception {
     AtomicReference<PublicKeyRing> keys = new AtomicReference<>();
     peer.state.mothershipKeys().ifPresent(jwks -> keys.set(PublicKeyRing.fromJwkSet(jwks)));
-    PeerRevocationCache cache = PeerRevocationCache.builder().keys(keys::get).clock(env.clock())
-        .maxStaleness(Duration.ofHours(1)).build();
+    peer.onNotice(notice -> {
+      out.println(notice);
+      out.flush();
+    });
+    peer.instancesProblem().ifPresent(problem -> err.println("warning: " + problem
+        + "; only " + peer.membership.url() + " is tried"));
+    RevocationCopy copy = RevocationCopy.open(peer.state.home(), keys::get, env.clock(), hook.revocationMaxAge());
+    copy.loadProblem().ifPresent(problem -> err.println("warning: " + problem));
+    PeerRevocationCache cache = copy.cache();
+    hook.revocationCopy(copy);
     Duration backoff = Duration.ofSeconds(1);
     while (true) {
       ControlConnection connection;
@@ -105,7 +126,7 @@ final class ControlLoop {
         if (!hook.retries()) {
           throw e;
         }
-        if (!waitOffline(backoff, "cannot connect: " + e.what() + e.why().map(w -> ": " + w).orElse(""))) {
+        if (!waitOffline(backoff, "cannot connect: " + e.getMessage())) {
           return 0;
         }
         backoff = next(backoff);
@@ -113,7 +134,7 @@ final class ControlLoop {
       }
       backoff = Duration.ofSeconds(1);
       try (connection) {
-        Reason reason = session(connection, keys, cache);
+        Reason reason = session(connection, keys, copy);
         if (reason.stop) {
           if (!reason.text.isEmpty()) {
             out.println(reason.text);
@@ -132,17 +153,15 @@ final class ControlLoop {
 
   private record Reason(boolean stop, String text) {}
 
+  /** Opens the control connection to the current instance, failing over along the known ones. */
   private ControlConnection open() throws AuraException {
-    try {
-      return ControlConnection.open(peer.client(), peer.credential());
-    } catch (AuraException e) {
-      if (peer.followHandover(e)) {
-        out.println("pinned: " + peer.state.pins().describe(env.clock().instant())
-            + " (followed the Mothership's signed certificate handover)");
-        return ControlConnection.open(peer.client(), peer.credential());
-      }
-      throw e;
+    boolean followedBefore = peer.followedHandover();
+    ControlConnection connection = peer.call(c -> ControlConnection.open(c, peer.credential()));
+    if (!followedBefore && peer.followedHandover()) {
+      out.println("pinned: " + peer.state.pins().describe(env.clock().instant())
+          + " (followed the Mothership's signed certificate handover)");
     }
+    return connection;
   }
 
   /** A refused connection: ask the Mothership why over HTTPS, so "peer revoked" shows as such. */
@@ -156,8 +175,9 @@ final class ControlLoop {
     }
   }
 
-  private Reason session(ControlConnection connection, AtomicReference<PublicKeyRing> keys,
-      PeerRevocationCache cache) throws Exception {
+  private Reason session(ControlConnection connection, AtomicReference<PublicKeyRing> keys, RevocationCopy copy)
+      throws Exception {
+    PeerRevocationCache cache = copy.cache();
     long silenceNanos = peer.membership.heartbeat().multipliedBy(3).toNanos();
     long lastHeard = System.nanoTime();
     long lastTick = System.nanoTime();
@@ -206,9 +226,10 @@ final class ControlLoop {
       switch (m.path("type").asText()) {
         case "hello" -> {
           refreshKeys(keys);
-          out.println("connected: " + peer.membership.mothershipId() + " at " + peer.membership.url() + " as "
+          out.println("connected: " + peer.membership.mothershipId() + " at " + peer.client().base() + " as "
               + m.path("peer_id").asText() + " (heartbeat " + m.path("heartbeat_seconds").asLong() + "s)");
           rotateIfAsked(m);
+          renewRevocations(keys, copy);
           ack(connection, cache);
           followAudit(connection);
           hook.connected(connection);
@@ -220,11 +241,16 @@ final class ControlLoop {
             out.println("heartbeat: " + m.path("server_time").asText() + " (revocation version "
                 + m.path("revocation_version").asLong() + ")");
           }
+          if (m.path("store_unreachable").asBoolean(false) && peer.canFailOver()) {
+            return new Reason(false, peer.moveOn("it says store unreachable"));
+          }
+          learnInstances(m);
           rotateIfAsked(m);
+          renewRevocations(keys, copy);
           ack(connection, cache);
         }
         case "revocations" -> {
-          applyRevocations(keys, cache, m.path("document").asText());
+          applyRevocations(keys, copy, m.path("document").asText());
           ack(connection, cache);
         }
         case "pin_handover" -> followHandover(m.path("handover").asText());
@@ -268,11 +294,11 @@ final class ControlLoop {
         try {
           update = auditCopy.apply(m.path("entries"), head, keys.get(), env.clock().instant());
         } catch (AuraException again) {
-          err.println("warning: " + again.what() + again.why().map(w -> ": " + w).orElse(""));
+          err.println("warning: " + again.getMessage());
           return;
         }
       } else {
-        err.println("warning: " + e.what() + e.why().map(w -> ": " + w).orElse(""));
+        err.println("warning: " + e.getMessage());
         return;
       }
     }
@@ -282,11 +308,32 @@ final class ControlLoop {
     }
   }
 
-  private void applyRevocations(AtomicReference<PublicKeyRing> keys, PeerRevocationCache cache, String document)
-      throws AuraException {
+  /** Keeps the saved copy fresh over HTTPS (a signed delta, empty when nothing changed). */
+  private void renewRevocations(AtomicReference<PublicKeyRing> keys, RevocationCopy copy) throws AuraException {
+    try {
+      copy.renewIfDue(since -> {
+        try {
+          return peer.get(Wire.REVOCATIONS + "?since=" + since).body().path("document").asText();
+        } catch (AuraException e) {
+          throw new TransportException(e.what());
+        }
+      });
+    } catch (RevocationSyncException e) {
+      if (e.reason() == RevocationSyncException.Reason.INVALID) {
+        refreshKeys(keys);
+      }
+      err.println("warning: revocation list not renewed: " + e.getMessage());
+    } catch (java.io.IOException e) {
+      err.println("warning: revocation list not renewed: " + e.getMessage());
+    }
+  }
+
+  private void applyRevocations(AtomicReference<PublicKeyRing> keys, RevocationCopy copy, String document)
+      throws AuraException, java.io.IOException {
+    PeerRevocationCache cache = copy.cache();
     UpdateOutcome outcome;
     try {
-      outcome = cache.apply(document);
+      outcome = copy.apply(document);
     } catch (RevocationSyncException e) {
       if (e.reason() != RevocationSyncException.Reason.INVALID) {
         err.println("warning: revocation update not applied: " + e.getMessage());
@@ -294,7 +341,7 @@ final class ControlLoop {
       }
       refreshKeys(keys); // signed by a key this peer has not seen yet (rotate-key)
       try {
-        outcome = cache.apply(document);
+        outcome = copy.apply(document);
       } catch (RevocationSyncException again) {
         err.println("warning: revocation update refused: " + again.getMessage());
         return;
@@ -316,11 +363,36 @@ final class ControlLoop {
     }
   }
 
-  private void rotateIfAsked(ObjectNode m) throws AuraException {
+  private void rotateIfAsked(ObjectNode m) throws Exception {
     if (m.path("rotate").asBoolean(false)) {
-      peer.rotateCredential();
+      try {
+        peer.rotateCredential();
+      } catch (AuraException e) {
+        if (!e.what().equals(dev.aura.app.peer.InstanceList.MALFORMED)) {
+          throw e;
+        }
+        keptPreviousList(e);
+      }
       out.println("credential: rotated");
+      hook.rotated();
     }
+  }
+
+  /** A heartbeat lists the instances with a fresh heartbeat: one started since the last refresh is kept. */
+  private void learnInstances(ObjectNode heartbeat) {
+    try {
+      if (peer.learnInstances(heartbeat, "in a heartbeat of " + peer.client().hostPort())) {
+        out.println("instances: " + peer.instanceOrder().stream().map(java.net.URI::toString)
+            .collect(java.util.stream.Collectors.joining(", ")));
+      }
+    } catch (AuraException e) {
+      keptPreviousList(e);
+    }
+  }
+
+  /** A malformed instance list in an answer or a heartbeat: the peer keeps the list it had. */
+  private void keptPreviousList(AuraException malformed) {
+    err.println("warning: " + malformed.getMessage() + " (kept the previous list)");
   }
 
   private void refreshKeys(AtomicReference<PublicKeyRing> keys) throws AuraException {

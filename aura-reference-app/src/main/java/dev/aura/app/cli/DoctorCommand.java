@@ -63,7 +63,7 @@ final class DoctorCommand extends BaseCommand {
     try {
       config = host.config(env);
     } catch (AuraException e) {
-      configProblem = e.what() + e.why().map(w -> ": " + w).orElse("");
+      configProblem = e.getMessage();
     }
     List<Finding> findings = new Doctor(new Doctor.Context(env.home(), host.dataDir(env), config, env.clock(),
         env.protocolVersion())).run();

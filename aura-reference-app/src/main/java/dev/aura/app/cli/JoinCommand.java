@@ -16,6 +16,7 @@ import dev.aura.spi.Role;
 import dev.aura.tls.PinSet;
 import dev.aura.token.TokenDecoder;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +29,18 @@ import picocli.CommandLine.Option;
 @Command(name = "join", mixinStandardHelpOptions = true,
     description = {"Joins a Mothership with a join token. The token's tls_fingerprint pins the Mothership's"
         + " certificate for this first connection and every one after; the peer id, the pinned fingerprint"
-        + " and a refresh credential (0600) are kept in $AURA_HOME.",
+        + " and a refresh credential (0600) are kept in $AURA_HOME. A Mothership that requires a fresh sign-in"
+        + " at its identity provider ([oidc]) has you approve a device code in a browser first.",
         "",
-        "  aura mothership join --url https://mothership.acme.internal:7777 --token eyJ..."})
+        "  aura mothership join --url https://mothership.acme.internal:7777 --token eyJ...",
+        "",
+        "Several instances of one Mothership (one PostgreSQL store): give --url once per instance; they are tried in"
+            + " order until one answers, and all are kept, with the instance list the Mothership sends, to fail over"
+            + " to later."})
 final class JoinCommand extends BaseCommand {
-  @Option(names = "--url", required = true, paramLabel = "URL", description = "The Mothership, https://host:port.")
-  String url;
+  @Option(names = "--url", required = true, paramLabel = "URL",
+      description = "The Mothership, https://host:port (repeatable: instances of one Mothership, tried in order).")
+  List<String> urls;
 
   @Option(names = "--token", required = true, paramLabel = "TOKEN",
       description = "The join token, or - to read it from standard input.")
@@ -44,6 +51,15 @@ final class JoinCommand extends BaseCommand {
           + " non-loopback addresses).")
   List<String> announce;
 
+  @Option(names = "--id-token-file", paramLabel = "FILE",
+      description = "An ID token from the Mothership's identity provider, for scripts; without it a Mothership"
+          + " that requires one ([oidc]) has you sign in with the device flow.")
+  Path idTokenFile;
+
+  @Option(names = "--idp-ca-file", paramLabel = "PEM",
+      description = "Certificates to trust for the identity provider's HTTPS instead of the JDK's trust store.")
+  Path idpCaFile;
+
   @Mixin
   JsonOption json;
 
@@ -53,11 +69,16 @@ final class JoinCommand extends BaseCommand {
 
   @Override
   int run() throws Exception {
-    URI base;
-    try {
-      base = MothershipClient.checkUrl(URI.create(url));
-    } catch (IllegalArgumentException e) {
-      throw new AuraException("--url: " + e.getMessage(), null, AuraException.USAGE);
+    List<URI> given = new ArrayList<>();
+    for (String url : urls) {
+      try {
+        URI checked = MothershipClient.checkUrl(URI.create(url));
+        if (!given.contains(checked)) {
+          given.add(checked);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new AuraException("--url: " + e.getMessage(), null, AuraException.USAGE);
+      }
     }
     String value = token;
     if ("-".equals(token)) {
@@ -70,8 +91,6 @@ final class JoinCommand extends BaseCommand {
     Fingerprint pinned = pinnedFingerprint(value);
     PinSet pins = PinSet.of(pinned);
     boolean followed = false;
-    MothershipClient client = new MothershipClient(base, pins, env.clock(), env.protocolVersion(),
-        Duration.ofSeconds(15));
     List<String> addresses = announce != null ? announce : AnnouncedAddresses.discover();
     ObjectNode request = Wire.object();
     request.put("token", value);
@@ -80,21 +99,38 @@ final class JoinCommand extends BaseCommand {
 
     PeerState state = new PeerState(env.home());
     Optional<PeerState.Membership> previous = state.joined() ? safeMembership(state) : Optional.empty();
-    MothershipClient.Reply reply;
-    try {
+    MothershipClient.Reply reply = null;
+    IdpSignIn signIn = new IdpSignIn(idTokenFile, idpCaFile, json.json ? err() : out());
+    URI base = null;
+    MothershipClient client = null;
+    AuraException failure = null;
+    for (int i = 0; reply == null && i < given.size(); i++) {
+      base = given.get(i);
+      client = new MothershipClient(base, pins, env.clock(), env.protocolVersion(), Duration.ofSeconds(15));
       try {
-        reply = client.post(Wire.JOIN, request, null);
+        reply = signIn.post(client, Wire.JOIN, request, null);
+        failure = null;
       } catch (AuraException e) {
+        failure = e;
+        if (!PeerClient.unreachable(e) || i == given.size() - 1) {
+          break;
+        }
+        err().println("warning: " + base + ": " + e.getMessage()
+            + "; trying " + given.get(i + 1));
+      }
+    }
+    try {
+      if (failure != null) {
         // The certificate the token pins may have been rotated: follow a handover signed by it, if served.
-        java.util.Optional<PinSet> next = PeerClient.isPinMismatch(e) ? dev.aura.app.peer.HandoverFollower.follow(
-            base, pins, env.clock(), env.protocolVersion(), Duration.ofSeconds(15)) : java.util.Optional.empty();
+        java.util.Optional<PinSet> next = PeerClient.isPinMismatch(failure) ? dev.aura.app.peer.HandoverFollower
+            .follow(base, pins, env.clock(), env.protocolVersion(), Duration.ofSeconds(15)) : java.util.Optional.empty();
         if (next.isEmpty()) {
-          throw e;
+          throw failure;
         }
         pins = next.get();
         followed = true;
         client = new MothershipClient(base, pins, env.clock(), env.protocolVersion(), Duration.ofSeconds(15));
-        reply = client.post(Wire.JOIN, request, null);
+        reply = signIn.post(client, Wire.JOIN, request, null);
       }
     } catch (AuraException e) {
       String why = e.why().orElse("");
@@ -108,6 +144,12 @@ final class JoinCommand extends BaseCommand {
       throw e;
     }
     JsonNode r = reply.body();
+    List<URI> instances = List.of();
+    try {
+      instances = dev.aura.app.peer.InstanceList.announcedIn(r, "in the join answer of " + client.hostPort());
+    } catch (AuraException e) {
+      err().println("warning: " + e.getMessage() + " (only the --url given are kept)");
+    }
     List<String> announced = new ArrayList<>();
     r.path("announced").forEach(a -> announced.add(a.asText()));
     PeerState.Membership membership = new PeerState.Membership(base,
@@ -115,6 +157,9 @@ final class JoinCommand extends BaseCommand {
         r.path("subject").asText(), Role.parse(r.path("role").asText()), env.clock().instant(), announced,
         Duration.ofSeconds(r.path("heartbeat_seconds").asLong(30)));
     state.saveJoin(membership, pins, r.path("refresh_credential").asText());
+    dev.aura.app.peer.InstanceList saved = new dev.aura.app.peer.InstanceList(given, instances);
+    state.saveInstances(saved);
+    dev.aura.app.direct.OwnIdentity.ensureKeys(state.home(), env.clock()); // direct connections' key pair
     try {
       state.saveMothershipKeys(Wire.write(client.get(Wire.KEYS, null).body()));
     } catch (AuraException e) {
@@ -130,6 +175,8 @@ final class JoinCommand extends BaseCommand {
       o.put("role", membership.role().wireName());
       o.put("pinned", pinned.toString());
       o.set("announced", r.path("announced"));
+      ArrayNode known = o.putArray("instances");
+      saved.order().forEach(u -> known.add(u.toString()));
       o.put("clock_offset_ms", offset.estimate().toMillis());
       o.put("clock_offset_seconds", offset.estimateSeconds());
       o.put("clock_offset_uncertainty_seconds", offset.uncertaintySeconds());
@@ -144,6 +191,7 @@ final class JoinCommand extends BaseCommand {
     out().println("pinned: " + (followed ? pins.describe(env.clock().instant())
         + " (the token's certificate was rotated; followed the signed handover)" : pinned.toString()));
     out().println("announced: " + (announced.isEmpty() ? "none" : String.join(", ", announced)));
+    out().println("instances: " + String.join(", ", saved.order().stream().map(URI::toString).toList()));
     out().println("clock_offset: " + Format.offset(offset));
     previous.ifPresent(p -> out().println("replaced: " + p.peerId() + " (" + p.mothershipId() + ")"));
     return 0;

@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
         StartCommand.class, StopCommand.class, StatusCommand.class, TlsCommand.class, TokenCommand.class,
         JoinCommand.class, PeersCommand.class, PeerCommand.class, PingCommand.class, AuditCommand.class,
-        RotateKeyCommand.class, RepinCommand.class, PeerConfigCommand.class, ConnectCommand.class})
+        RotateKeyCommand.class, RepinCommand.class, PeerConfigCommand.class, ConnectCommand.class,
+        BackupCommand.class, RestoreCommand.class, ReassertCommand.class})
 final class MothershipCommand implements Runnable {
   @Spec
   CommandSpec spec;

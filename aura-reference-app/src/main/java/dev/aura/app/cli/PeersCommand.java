@@ -41,9 +41,8 @@ final class PeersCommand extends BaseCommand {
     for (JsonNode p : r.path("peers")) {
       Instant seen = Instant.parse(p.path("last_seen").asText());
       if (detail) {
-        // Direct peer-to-peer connections are not part of this reference implementation: none are attempted.
         rows.add(new String[] {p.path("peer_id").asText(), p.path("subject").asText(), p.path("status").asText(),
-            Format.span(java.time.Duration.between(seen, now).abs()), "-",
+            Format.span(java.time.Duration.between(seen, now).abs()), p.path("direct_connects").asText("-"),
             Long.toString(p.path("events_per_min").asLong())});
       } else if (!"revoked".equals(p.path("status").asText())) {
         rows.add(new String[] {p.path("peer_id").asText(), p.path("subject").asText(), p.path("role").asText(),

@@ -58,12 +58,22 @@ final class PingCommand extends BaseCommand {
       out().println("ping " + client.hostPort());
       out().flush();
     }
-    long connectNanos = tcpConnect(client, timeout);
+    long connectNanos;
+    if (peer != null) { // an unreachable instance: the next one the peer knows (failover: ... on stdout)
+      if (!json.json) {
+        peer.onNotice(out()::println);
+      }
+      connectNanos = peer.call(c -> tcpConnect(c, timeout));
+      client = peer.client();
+    } else {
+      connectNanos = tcpConnect(client, timeout);
+    }
     MothershipClient.Reply first;
     MothershipClient.Reply reply;
     if (peer != null) {
       first = peer.get(Wire.PING); // includes the TLS handshake (and follows a signed pin handover)
       reply = peer.get(Wire.PING); // on the same connection: the round trip
+      client = peer.client(); // the instance that answered, after a failover from one without its database
     } else {
       first = target.get(Wire.PING);
       reply = target.get(Wire.PING);

@@ -73,7 +73,8 @@ final class StatusCommand extends BaseCommand {
     out().println("key_ring: " + String.join("; ", keys));
     out().println("store: " + s.path("store").path("kind").asText() + " " + s.path("store").path("location").asText());
     out().println("connected_peers: " + s.path("connected_peers").asLong());
-    out().println("registered_peers: " + s.path("registered_peers").asLong());
+    out().println("registered_peers: " + (s.path("registered_peers").isNumber() ? s.path("registered_peers").asLong()
+        : "unknown (cannot reach the database)"));
     out().println("revocation_version: " + s.path("revocation_version").asLong());
     List<String> lagging = new ArrayList<>();
     for (JsonNode l : s.path("lagging_peers")) {
@@ -93,7 +94,28 @@ final class StatusCommand extends BaseCommand {
           + " behind" : "") + ")");
     }
     out().println("workspaces: " + (heads.isEmpty() ? "none yet" : String.join(", ", heads)));
+    printGroup(s.path("group"), now);
     out().println("health: " + s.path("health").asText());
     return 0;
+  }
+
+  /** One {@code instance:} line per instance of the group sharing this store (a single one on SQLite). */
+  private void printGroup(JsonNode group, Instant now) {
+    if (group.isMissingNode()) {
+      return;
+    }
+    if (group.hasNonNull("store_problem")) {
+      out().println("instances_error: cannot reach the database (" + group.get("store_problem").asText()
+          + "); showing the last list read");
+    }
+    for (JsonNode i : group.path("instances")) {
+      String health = i.path("health").asText();
+      if (health.equals("stale heartbeat")) {
+        health += " (last " + Format.span(java.time.Duration.ofMillis(i.path("heartbeat_age_ms").asLong())) + " ago)";
+      }
+      out().println("instance: " + i.path("url").asText() + " " + health + " (" + i.path("instance_id").asText()
+          + ", connected_peers " + i.path("connected_peers").asLong() + ", version " + i.path("version").asText()
+          + (i.path("self").asBoolean() ? ", this instance" : "") + ")");
+    }
   }
 }

@@ -53,6 +53,21 @@ final class SyncCommand extends BaseCommand {
   @Option(names = "--verbose", description = "Also print every heartbeat.")
   boolean verbose;
 
+  @Option(names = "--listen", paramLabel = "ADDR:PORT", defaultValue = "0.0.0.0:0",
+      description = "Where to listen for direct connections from other peers (default: all interfaces, an"
+          + " ephemeral port).")
+  String listen;
+
+  @Option(names = "--direct-retry", paramLabel = "DURATION", defaultValue = "60s",
+      description = "How often to retry direct connections to a peer reached only through the Mothership"
+          + " (default: ${DEFAULT-VALUE}).")
+  String directRetry;
+
+  @Option(names = "--revocation-max-age", paramLabel = "DURATION", defaultValue = "60m",
+      description = "How old the saved revocation list may get before new direct connections are refused"
+          + " (default: ${DEFAULT-VALUE}; fails closed).")
+  String revocationMaxAge;
+
   SyncCommand(CliEnvironment env) {
     super(env);
   }
@@ -60,6 +75,9 @@ final class SyncCommand extends BaseCommand {
   @Override
   int run() throws Exception {
     WorkspaceName name = argument(WorkspaceName::parse, workspace);
+    direct = new DirectOptions(argument(DirectOptions::listenAddress, listen),
+        argument(t -> dev.aura.app.config.ConfigLoader.parseDuration(t, false), directRetry),
+        argument(t -> dev.aura.app.config.ConfigLoader.parseDuration(t, false), revocationMaxAge));
     Path directory = (dir == null ? Path.of("").toAbsolutePath() : dir.toAbsolutePath()).normalize();
     if (!Files.isDirectory(directory)) {
       throw new AuraException("cannot sync " + directory, "no such directory", AuraException.USAGE);
@@ -98,6 +116,8 @@ final class SyncCommand extends BaseCommand {
     }
   }
 
+  private DirectOptions direct;
+
   /** The sync plane on top of the control loop. */
   private final class Session implements ControlLoop.Hook, AutoCloseable {
     private final PeerClient peer;
@@ -110,6 +130,7 @@ final class SyncCommand extends BaseCommand {
     private ControlConnection connection;
     private long lastScan;
     private long maxFileSize = MothershipConfig.Sync.DEFAULT_MAX_FILE_SIZE;
+    private DirectSession directSession;
 
     Session(PeerClient peer, PeerSyncStore store, Path directory, WorkspaceName name) throws Exception {
       this.peer = peer;
@@ -128,6 +149,11 @@ final class SyncCommand extends BaseCommand {
       }
       replica = Replica.open(store, directory, name, peer.membership.peerId(), maxFileSize, env.clock());
       agent = new SyncAgent(replica, transport(), out(), err());
+      agent.afterScan(() -> {
+        if (directSession != null) {
+          directSession.scanned(); // the direct path: peers have the event before the Mothership relays it
+        }
+      });
     }
 
     private SyncAgent.Transport transport() {
@@ -158,10 +184,15 @@ final class SyncCommand extends BaseCommand {
 
         @Override
         public InputStream download(WorkspaceName workspace, ContentHash hash) throws IOException {
+          java.util.Optional<byte[]> direct = directSession == null ? java.util.Optional.empty()
+              : directSession.fetch(hash);
+          if (direct.isPresent()) {
+            return new java.io.ByteArrayInputStream(direct.get());
+          }
           try {
             return peer.client().getBytes(Wire.blob(workspace.value(), hash.hex()), peer.credential());
           } catch (AuraException e) {
-            throw new IOException(e.what() + e.why().map(w -> ": " + w).orElse(""));
+            throw new IOException(e.getMessage());
           }
         }
       };
@@ -171,10 +202,41 @@ final class SyncCommand extends BaseCommand {
     public void connected(ControlConnection c) throws Exception {
       this.connection = c;
       agent.connected();
+      if (directSession != null) {
+        directSession.connected(c);
+      }
+    }
+
+    @Override
+    public Duration revocationMaxAge() {
+      return direct.revocationMaxAge();
+    }
+
+    @Override
+    public void revocationCopy(dev.aura.app.direct.RevocationCopy copy) throws Exception {
+      if (!once) {
+        directSession = DirectSession.start(env, peer, name, copy, direct, out(), err(), () -> replica,
+            verbose);
+      }
+    }
+
+    @Override
+    public void rotated() {
+      if (directSession != null) {
+        directSession.rotated();
+      }
     }
 
     @Override
     public boolean handle(ObjectNode message) throws Exception {
+      if (directSession != null && directSession.handle(message)) {
+        return true;
+      }
+      if ("sync_refused".equals(message.path("type").asText()) && "not_persisted".equals(message.path("code")
+          .asText()) && peer.canFailOver()) { // the events stay in the WAL and go to the next instance
+        warn("warning: " + message.path("message").asText());
+        throw new ControlLoop.Reconnect(peer.moveOn("events not persisted"));
+      }
       boolean mine;
       try {
         mine = agent.handle(message);
@@ -207,10 +269,13 @@ final class SyncCommand extends BaseCommand {
       if (rescan) {
         lastScan = now;
       }
+      if (directSession != null) {
+        directSession.tick();
+      }
       try {
         agent.tick(rescan);
       } catch (AuraException e) { // a content request failed: the Mothership went away, or refuses us now
-        throw new ControlLoop.Reconnect(e.what() + e.why().map(w -> ": " + w).orElse(""));
+        throw new ControlLoop.Reconnect(e.getMessage());
       } catch (SyncStoreException e) {
         if (e.reason() != SyncStoreException.Reason.DISK_FULL) {
           throw e;
@@ -263,10 +328,16 @@ final class SyncCommand extends BaseCommand {
           warn("warning: " + e.getMessage() + " (retrying; nothing is lost: the files stay as they are)");
         }
       }
+      if (directSession != null) {
+        directSession.offline(); // and sent to directly connected peers now
+      }
     }
 
     @Override
     public void close() {
+      if (directSession != null) {
+        directSession.close();
+      }
       if (watcher != null) {
         watcher.close();
       }

@@ -38,7 +38,7 @@ public final class ConfigLoader {
   private static final Map<String, List<String>> KEYS = new LinkedHashMap<>();
 
   static {
-    KEYS.put("server", List.of("bind", "port", "idle_timeout"));
+    KEYS.put("server", List.of("bind", "port", "idle_timeout", "advertise_url"));
     KEYS.put("store", List.of("url", "key_file"));
     KEYS.put("tls", List.of("cert_file", "key_file", "hostnames", "ip_addresses", "rotation_grace",
         "min_version"));
@@ -46,6 +46,8 @@ public final class ConfigLoader {
     KEYS.put("peers", List.of("heartbeat_interval", "refresh_rotation", "permitted_roles"));
     KEYS.put("limits", List.of("failed_handshakes_per_minute"));
     KEYS.put("sync", List.of("workers", "max_file_size", "max_backlog", "max_commit_latency"));
+    KEYS.put("oidc", List.of("issuer", "client_id", "client_secret_file", "subject_claim", "max_age", "required_for",
+        "reassert_every", "ca_file"));
   }
 
   private ConfigLoader() {}
@@ -92,7 +94,9 @@ public final class ConfigLoader {
     MothershipConfig.Server server = new MothershipConfig.Server(
         r.string("server", "bind", d.server().bind(), ConfigLoader::checkBind),
         r.integer("server", "port", d.server().port(), 0, 65535),
-        r.duration("server", "idle_timeout", d.server().idleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1)));
+        r.duration("server", "idle_timeout", d.server().idleTimeout(), Duration.ofSeconds(1), Duration.ofHours(1)),
+        advertiseUrl(r.string("server", "advertise_url", null, v -> dev.aura.app.peer.MothershipClient.checkUrl(
+            java.net.URI.create(v)))));
 
     String storeUrl = r.string("store", "url", null, v -> {
       if (v.isBlank()) {
@@ -141,19 +145,7 @@ public final class ConfigLoader {
 
     Set<Role> roles = d.peers().permittedRoles();
     if (r.has("peers", "permitted_roles")) {
-      List<String> names = r.strings("peers", "permitted_roles");
-      if (names.isEmpty()) {
-        throw r.bad("peers", "permitted_roles", "permit at least one role");
-      }
-      Set<Role> parsed = EnumSet.noneOf(Role.class);
-      for (String name : names) {
-        try {
-          parsed.add(Role.parse(name));
-        } catch (IllegalArgumentException e) {
-          throw r.bad("peers", "permitted_roles", e.getMessage());
-        }
-      }
-      roles = parsed;
+      roles = r.roles("peers", "permitted_roles", "permit at least one role");
     }
     MothershipConfig.Peers peers = new MothershipConfig.Peers(
         r.duration("peers", "heartbeat_interval", d.peers().heartbeatInterval(), Duration.ofSeconds(1),
@@ -169,7 +161,71 @@ public final class ConfigLoader {
         r.integer("sync", "max_backlog", d.sync().maxBacklog(), 1, 10_000_000),
         r.duration("sync", "max_commit_latency", d.sync().maxCommitLatency(), Duration.ofMillis(1),
             Duration.ofMinutes(10)));
-    return new MothershipConfig(file, server, store, tls, jwt, peers, limits, sync);
+    return new MothershipConfig(file, server, store, tls, jwt, peers, limits, sync, oidc(r, file));
+  }
+
+  private static MothershipConfig.Oidc oidc(Reader r, Path file) throws AuraException {
+    if (!r.has("oidc")) {
+      return null;
+    }
+    String issuer = r.string("oidc", "issuer", null, v -> {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(v);
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("not a URL");
+      }
+      if (!"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getQuery() != null
+          || uri.getFragment() != null) {
+        throw new IllegalArgumentException("expected an https URL without query or fragment, such as"
+            + " \"https://idp.acme.internal/realms/acme\" (the keys are fetched over verified HTTPS)");
+      }
+    });
+    if (issuer == null) {
+      throw invalid(file, "oidc.issuer: required in [oidc] (the IdP's issuer URL)");
+    }
+    String clientId = r.string("oidc", "client_id", null, v -> {
+      if (v.isBlank() || v.length() > 255) {
+        throw new IllegalArgumentException("expected a client id of 1 to 255 characters");
+      }
+    });
+    if (clientId == null) {
+      throw invalid(file, "oidc.client_id: required in [oidc] (the public client with the device flow enabled)");
+    }
+    String claim = r.string("oidc", "subject_claim", "sub", v -> {
+      if (!v.matches("[A-Za-z0-9_.:-]{1,64}")) {
+        throw new IllegalArgumentException("expected a claim name such as \"email\" or \"sub\"");
+      }
+    });
+    Duration maxAge = r.duration("oidc", "max_age", Duration.ofMinutes(5), Duration.ofSeconds(10),
+        Duration.ofDays(1));
+    Set<Role> required = EnumSet.allOf(Role.class);
+    if (r.has("oidc", "required_for")) {
+      required = r.roles("oidc", "required_for", "name at least one role (without [oidc] no role needs an assertion)");
+    }
+    Duration reassert = r.has("oidc", "reassert_every")
+        ? r.duration("oidc", "reassert_every", null, Duration.ofMinutes(1), Duration.ofDays(365)) : null;
+    Path secret = relative(file, r.path("oidc", "client_secret_file"));
+    if (secret != null && OwnerOnlyFiles.isOpenToOthers(secret)) {
+      throw r.bad("oidc", "client_secret_file", "the file is readable by others ("
+          + OwnerOnlyFiles.permissions(secret).orElse("?") + "): chmod 600 " + secret);
+    }
+    if (secret != null && !java.nio.file.Files.isRegularFile(secret)) {
+      throw r.bad("oidc", "client_secret_file", "no such file " + secret);
+    }
+    Path ca = relative(file, r.path("oidc", "ca_file"));
+    if (ca != null && !java.nio.file.Files.isRegularFile(ca)) {
+      throw r.bad("oidc", "ca_file", "no such file " + ca);
+    }
+    return new MothershipConfig.Oidc(java.net.URI.create(issuer), clientId, secret, claim, maxAge, required,
+        reassert, ca);
+  }
+
+  private static Path relative(Path configFile, Path value) {
+    if (value == null || value.isAbsolute() || configFile == null || configFile.toAbsolutePath().getParent() == null) {
+      return value;
+    }
+    return configFile.toAbsolutePath().getParent().resolve(value);
   }
 
   /**
@@ -192,6 +248,10 @@ public final class ConfigLoader {
       case "GiB" -> n << 30;
       default -> n;
     };
+  }
+
+  private static java.net.URI advertiseUrl(String value) {
+    return value == null ? null : dev.aura.app.peer.MothershipClient.checkUrl(java.net.URI.create(value));
   }
 
   private static void checkBind(String value) {
@@ -372,6 +432,27 @@ public final class ConfigLoader {
         throw bad(section, key, "must be between " + TokenDurationText.of(min) + " and " + TokenDurationText.of(max));
       }
       return value;
+    }
+
+    /** A non-empty array of role names. */
+    Set<Role> roles(String section, String key, String whenEmpty) throws AuraException {
+      List<String> names = strings(section, key);
+      if (names.isEmpty()) {
+        throw bad(section, key, whenEmpty);
+      }
+      Set<Role> parsed = EnumSet.noneOf(Role.class);
+      for (String name : names) {
+        try {
+          parsed.add(Role.parse(name));
+        } catch (IllegalArgumentException e) {
+          throw bad(section, key, e.getMessage());
+        }
+      }
+      return parsed;
+    }
+
+    boolean has(String section) {
+      return root.has(section);
     }
 
     List<String> strings(String section, String key) throws AuraException {

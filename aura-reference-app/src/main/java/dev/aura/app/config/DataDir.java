@@ -26,6 +26,8 @@ import java.util.OptionalLong;
  * mothership.url       where the CLI reaches the running Mothership (removed on exit)
  * mothership.listen    the address it is bound to (removed on exit)
  * mothership.log       output of a --detach'ed Mothership
+ * .backup-XXXXXXXX/    a snapshot being taken by aura mothership backup (0700; removed after, and a killed
+ *                      one's by the next backup)
  * </pre>
  *
  * @param root the directory

@@ -25,6 +25,7 @@ import java.util.Set;
  * bind = "0.0.0.0"            # --bind
  * port = 7777                 # --port
  * idle_timeout = "30s"
+ * advertise_url = "https://mship-a.acme.internal:7777"   # where peers reach this instance; see advertisedUrl
  * [store]
  * url = "sqlite:/home/me/.aura/mothership/mothership.db"   # or postgresql://host/db?user=aura
  * key_file = "/etc/aura/signing-key.secret"                 # seals private signing keys
@@ -62,9 +63,10 @@ import java.util.Set;
  * @param peers peer policy
  * @param limits abuse limits
  * @param sync the sync plane
+ * @param oidc the identity provider joins need an assertion from, or null without {@code [oidc]}
  */
 public record MothershipConfig(Path source, Server server, Store store, Tls tls, Jwt jwt, Peers peers,
-    Limits limits, Sync sync) {
+    Limits limits, Sync sync, Oidc oidc) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 7777;
@@ -90,8 +92,36 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
    * @param bind the address to listen on
    * @param port the port, 0 for an ephemeral one
    * @param idleTimeout how long an idle or half-open connection is kept
+   * @param advertiseUrl where peers reach this instance ({@code advertise_url}), or null to derive it
    */
-  public record Server(String bind, int port, Duration idleTimeout) {}
+  public record Server(String bind, int port, Duration idleTimeout, java.net.URI advertiseUrl) {
+    /** {@code [server]} without {@code advertise_url}. */
+    public Server(String bind, int port, Duration idleTimeout) {
+      this(bind, port, idleTimeout, null);
+    }
+
+    /**
+     * The URL this instance tells peers to fail over to: {@code advertise_url} if set, else
+     * {@code https://BIND:PORT} for a specific bind address, or this host's name for a wildcard bind.
+     *
+     * @param boundPort the port actually bound (differs from {@link #port()} when that is 0)
+     */
+    public java.net.URI advertisedUrl(int boundPort) {
+      if (advertiseUrl != null) {
+        return advertiseUrl;
+      }
+      String host = bind;
+      if (bind.isEmpty() || bind.equals("0.0.0.0") || bind.equals("::") || bind.equals("[::]")) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (java.net.UnknownHostException e) {
+          host = "localhost";
+        }
+      }
+      String bracketed = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      return java.net.URI.create("https://" + bracketed + ":" + boundPort);
+    }
+  }
 
   /**
    * {@code [store]}.
@@ -183,6 +213,41 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
     public static final long DEFAULT_MAX_FILE_SIZE = 64L * 1024 * 1024;
   }
 
+  /**
+   * {@code [oidc]}: joins of some roles need a fresh ID token from this identity provider.
+   *
+   * @param issuer the IdP's issuer; discovery at {@code issuer/.well-known/openid-configuration}
+   * @param clientId the client id ID tokens must be issued to (a public client with the device flow)
+   * @param clientSecretFile a confidential client's secret (0600), or null; not needed by peers
+   * @param subjectClaim the claim that must equal the join token's {@code sub}
+   * @param maxAge how recent the authentication ({@code auth_time}) must be
+   * @param requiredFor the roles whose joins need an assertion
+   * @param reassertEvery how often a joined peer must present a fresh assertion again, or null for never
+   * @param caFile PEM certificates to trust for the IdP's HTTPS instead of the JDK's trust store, or null
+   */
+  public record Oidc(java.net.URI issuer, String clientId, Path clientSecretFile, String subjectClaim,
+      Duration maxAge, Set<Role> requiredFor, Duration reassertEvery, Path caFile) {
+    /** Copies the role set. */
+    public Oidc {
+      requiredFor = Set.copyOf(requiredFor);
+    }
+
+    /** @return whether a join with this role needs an assertion */
+    public boolean requiredFor(Role role) {
+      return requiredFor.contains(role);
+    }
+
+    /** @return {@code reassert_every}, if set */
+    public Optional<Duration> reassertEveryIfAny() {
+      return Optional.ofNullable(reassertEvery);
+    }
+  }
+
+  /** @return {@code [oidc]}, if configured */
+  public Optional<Oidc> oidcIfAny() {
+    return Optional.ofNullable(oidc);
+  }
+
   /** @return the configuration of a data directory without {@code config.toml} */
   public static MothershipConfig defaults() {
     return new MothershipConfig(null,
@@ -193,12 +258,12 @@ public record MothershipConfig(Path source, Server server, Store store, Tls tls,
             JoinTokenValidator.DEFAULT_SKEW),
         new Peers(Duration.ofSeconds(30), RefreshCredentials.DEFAULT_ROTATION, EnumSet.allOf(Role.class)),
         new Limits(20),
-        new Sync(2, Sync.DEFAULT_MAX_FILE_SIZE, 10_000, Duration.ofSeconds(2)));
+        new Sync(2, Sync.DEFAULT_MAX_FILE_SIZE, 10_000, Duration.ofSeconds(2)), null);
   }
 
   /** @return this configuration with {@code --port} / {@code --bind} applied (null leaves a value) */
   public MothershipConfig withListen(String bind, Integer port) {
     return new MothershipConfig(source, new Server(bind == null ? server.bind() : bind,
-        port == null ? server.port() : port, server.idleTimeout()), store, tls, jwt, peers, limits, sync);
+        port == null ? server.port() : port, server.idleTimeout(), server.advertiseUrl()), store, tls, jwt, peers, limits, sync, oidc);
   }
 }

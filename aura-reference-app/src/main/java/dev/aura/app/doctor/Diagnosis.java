@@ -103,7 +103,43 @@ public enum Diagnosis {
       "Check the disk under the event log ('iostat -x 1'); get faster disks, or move the store to PostgreSQL on"
           + " faster storage. If the Mothership is CPU-bound raise [sync] workers. If one peer floods it, find"
           + " it with 'aura mothership peers --detail' (events_per_min) and ask it to push less.",
-      "Symptom: WAL growing without bound");
+      "Symptom: WAL growing without bound"),
+  /** The [oidc] identity provider's discovery document is unreachable or invalid. */
+  DR014("identity provider unreachable", Severity.ERROR,
+      "The Mothership cannot read or accept the discovery document of [oidc] issuer"
+          + " (issuer/.well-known/openid-configuration): it does not start (no silent downgrade to tokens only), and"
+          + " joins that need an assertion cannot be checked. Causes: a wrong issuer URL (it must equal the"
+          + " document's \"issuer\" exactly, trailing slash included), the IdP down or unreachable from this host,"
+          + " or its certificate not trusted (a private CA needs [oidc] ca_file).",
+      "Open the URL the finding names from the Mothership host ('curl -v URL'); fix oidc.issuer, the network path,"
+          + " or set oidc.ca_file to the PEM of the IdP's CA. Remove [oidc] only if assertions are no longer"
+          + " required.",
+      "Symptom: \"identity provider unreachable\" on start"),
+  /** This peer's last direct-connection attempts to other peers failed: it syncs through the relay. */
+  DR015("direct connections failing", Severity.WARNING,
+      "'aura sync' tried to reach other peers directly at the addresses they announce and some hints failed:"
+          + " refused (nothing listens there: the peer is stopped or listens elsewhere), timed out (a NAT or"
+          + " firewall drops the packets), identity refused (the other peer's identity or this one's was"
+          + " refused: expired, revoked, a stale revocation list), tls (the handshake failed). Nothing breaks:"
+          + " the Mothership relays; it only uses more Mothership bandwidth. Read from $AURA_HOME/"
+          + dev.aura.app.direct.AttemptLog.FILE + ", the last " + dev.aura.app.direct.AttemptLog.KEEP
+          + " attempts.",
+      "Put the peers on a mesh VPN such as Tailscale so the announced addresses are reachable ('aura mothership"
+          + " peer-config --show-announced' should show a 100.x.x.x address; if not, restart 'aura sync' after"
+          + " Tailscale is up), open the port the other peer listens on ('aura sync --listen ADDR:PORT' fixes it),"
+          + " or live with the relay. For 'identity refused', let both peers reach the Mothership once (a fresh"
+          + " identity and revocation list).",
+      "Symptom: peers see each other as offline despite being online"),
+  DR016("Mothership instance not reporting (stale heartbeat)", Severity.WARNING,
+      "Another instance of this Mothership (the same PostgreSQL [store] url and key_file) has not written its"
+          + " heartbeat for more than three intervals: it stopped without a clean shutdown, its host is down, or it"
+          + " cannot reach the database (its own /healthz then says {\"status\":\"degraded\",\"reason\":"
+          + "\"store_unreachable\"}). Its peers fail over to the other instances they learned at join and refresh."
+          + " 'aura mothership status' lists every instance with its health.",
+      "On that instance's host: 'aura mothership status' and 'aura doctor' (DR008 tells whether it reaches the"
+          + " database), then restart it with 'aura mothership start'. An instance that restarts at the same URL"
+          + " replaces its stale row; one retired for good stays listed as stale.",
+      "Symptom: peers can't reach the Mothership");
 
   /** How bad a finding is. */
   public enum Severity {

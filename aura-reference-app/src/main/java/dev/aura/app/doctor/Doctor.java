@@ -1,5 +1,6 @@
 package dev.aura.app.doctor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.aura.app.AuraException;
 import dev.aura.app.config.AuraHome;
 import dev.aura.app.config.DataDir;
@@ -100,7 +101,9 @@ public final class Doctor {
     int port = config.server().port();
     if (running.isPresent()) {
       findings.add(Finding.ok(Diagnosis.DR001, "the port is used by this Mothership (pid " + running.get() + ")"));
-      findings.add(syncCheck(dir, config));
+      RunningStatus status = askRunning(dir, config);
+      findings.add(syncCheck(status));
+      findings.add(groupCheck(status));
     } else {
       findings.add(portCheck(bind, port));
       findings.add(Finding.found(Diagnosis.DR011, "no Mothership runs from " + dir.root()
@@ -113,6 +116,7 @@ public final class Doctor {
         : Finding.ok(Diagnosis.DR002, "listening on " + where));
     certificateChecks(findings);
     findings.add(storeCheck(config, dir));
+    config.oidcIfAny().ifPresent(oidc -> findings.add(idpCheck(oidc)));
     findings.add(directoryCheck(dir.root()));
     List<Path> secrets = new ArrayList<>(List.of(dir.privateKey(), dir.adminCredential()));
     secrets.add(config.store().keyFile() != null ? config.store().keyFile()
@@ -120,33 +124,71 @@ public final class Doctor {
     findings.add(secretFilesCheck(secrets));
   }
 
-  /** Asks the running Mothership whether its event log keeps up. */
-  private Finding syncCheck(DataDir dir, MothershipConfig config) {
+  /** The running Mothership's admin status, asked once for the checks that read it, or why it was not had. */
+  private record RunningStatus(Optional<JsonNode> status, String unavailable) {}
+
+  private RunningStatus askRunning(DataDir dir, MothershipConfig config) {
     try {
-      Optional<URI> url = dir.readUrl();
-      Optional<dev.aura.app.config.AdminCredential> admin = dir.readAdminCredential();
-      Optional<CertificateRing> ring = TlsCertificates.readOnly(dir, config.tls(), context.clock());
-      if (url.isEmpty() || admin.isEmpty() || ring.isEmpty()) {
-        return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership (runtime files missing)");
-      }
-      List<dev.aura.spi.Fingerprint> accepted = new ArrayList<>(ring.get().acceptableFingerprints(
-          context.clock().instant()));
-      PinSet pins = PinSet.of(accepted.get(0), accepted.subList(1, accepted.size())
-          .toArray(new dev.aura.spi.Fingerprint[0]));
-      MothershipClient client = new MothershipClient(url.get(), pins, context.clock(), context.protocolVersion(),
-          TIMEOUT);
-      com.fasterxml.jackson.databind.JsonNode sync = client.get(Wire.ADMIN + "status", admin.get().reveal()).body()
-          .path("sync");
-      if (sync.hasNonNull("wal_behind")) {
-        return Finding.found(Diagnosis.DR013, sync.get("wal_behind").asText());
-      }
-      return Finding.ok(Diagnosis.DR013, sync.path("backlog").asLong() + " event(s) waiting; last commit "
-          + sync.path("last_commit_ms").asLong() + " ms");
+      return new RunningStatus(runningStatus(dir, config),
+          "cannot ask the running Mothership (runtime files missing)");
     } catch (AuraException e) {
-      return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership: " + e.what());
+      return new RunningStatus(Optional.empty(), "cannot ask the running Mothership: " + e.what());
     } catch (IOException | RuntimeException e) {
-      return Finding.skipped(Diagnosis.DR013, "cannot ask the running Mothership: " + e.getMessage());
+      return new RunningStatus(Optional.empty(), "cannot ask the running Mothership: " + e.getMessage());
     }
+  }
+
+  /** DR013: whether the running Mothership's event log keeps up. */
+  private static Finding syncCheck(RunningStatus running) {
+    if (running.status().isEmpty()) {
+      return Finding.skipped(Diagnosis.DR013, running.unavailable());
+    }
+    JsonNode sync = running.status().get().path("sync");
+    if (sync.hasNonNull("wal_behind")) {
+      return Finding.found(Diagnosis.DR013, sync.get("wal_behind").asText());
+    }
+    return Finding.ok(Diagnosis.DR013, sync.path("backlog").asLong() + " event(s) waiting; last commit "
+        + sync.path("last_commit_ms").asLong() + " ms");
+  }
+
+  /** DR016: which instances of the running Mothership's group stopped writing their heartbeat. */
+  private static Finding groupCheck(RunningStatus running) {
+    if (running.status().isEmpty()) {
+      return Finding.skipped(Diagnosis.DR016, running.unavailable());
+    }
+    List<String> stale = new ArrayList<>();
+    int count = 0;
+    for (JsonNode i : running.status().get().path("group").path("instances")) {
+      count++;
+      String health = i.path("health").asText();
+      if (!health.equals("ok")) {
+        stale.add(i.path("url").asText() + " (" + i.path("instance_id").asText() + "): " + health
+            + (health.equals("stale heartbeat") ? ", last " + dev.aura.app.cli.Format.span(
+                Duration.ofMillis(i.path("heartbeat_age_ms").asLong())) + " ago" : ""));
+      }
+    }
+    if (!stale.isEmpty()) {
+      return Finding.found(Diagnosis.DR016, String.join("; ", stale));
+    }
+    return Finding.ok(Diagnosis.DR016, count + " instance(s), every heartbeat fresh");
+  }
+
+  /** @return the running Mothership's admin status, empty when its runtime files are missing */
+  private Optional<JsonNode> runningStatus(DataDir dir, MothershipConfig config)
+      throws AuraException, IOException {
+    Optional<URI> url = dir.readUrl();
+    Optional<dev.aura.app.config.AdminCredential> admin = dir.readAdminCredential();
+    Optional<CertificateRing> ring = TlsCertificates.readOnly(dir, config.tls(), context.clock());
+    if (url.isEmpty() || admin.isEmpty() || ring.isEmpty()) {
+      return Optional.empty();
+    }
+    List<dev.aura.spi.Fingerprint> accepted = new ArrayList<>(ring.get().acceptableFingerprints(
+        context.clock().instant()));
+    PinSet pins = PinSet.of(accepted.get(0), accepted.subList(1, accepted.size())
+        .toArray(new dev.aura.spi.Fingerprint[0]));
+    MothershipClient client = new MothershipClient(url.get(), pins, context.clock(), context.protocolVersion(),
+        TIMEOUT);
+    return Optional.of(client.get(Wire.ADMIN + "status", admin.get().reveal()).body());
   }
 
   private static Optional<Long> runningPid(DataDir dir) {
@@ -195,7 +237,7 @@ public final class Doctor {
     try {
       ring = TlsCertificates.readOnly(context.dataDir(), context.config().tls(), context.clock());
     } catch (AuraException e) {
-      findings.add(Finding.found(Diagnosis.DR004, e.what() + e.why().map(w -> ": " + w).orElse("")));
+      findings.add(Finding.found(Diagnosis.DR004, e.getMessage()));
       return;
     }
     if (ring.isEmpty()) {
@@ -218,6 +260,19 @@ public final class Doctor {
         findings.add(Finding.ok(Diagnosis.DR003, notAfter));
         findings.add(Finding.ok(Diagnosis.DR004, "not expired"));
       }
+    }
+  }
+
+  private static Finding idpCheck(MothershipConfig.Oidc oidc) {
+    try {
+      dev.aura.oidc.IdentityProvider idp = dev.aura.app.oidc.OidcGate.discover(oidc,
+          dev.aura.app.oidc.IdpHttps.create(oidc.caFile(), java.time.Duration.ofSeconds(10)));
+      return Finding.ok(Diagnosis.DR014, idp.issuer() + " (ID tokens signed with "
+          + idp.algorithms().stream().map(a -> a.getName()).collect(java.util.stream.Collectors.joining(", "))
+          + (idp.deviceAuthorizationEndpoint().isPresent() ? "; device flow offered)" : "; NO device flow: peers"
+          + " need --id-token-file)"));
+    } catch (AuraException e) {
+      return Finding.found(Diagnosis.DR014, e.why().orElse(e.what()));
     }
   }
 
@@ -264,16 +319,39 @@ public final class Doctor {
 
   // ----------------------------------------------------------------------------- the peer
 
+  /** DR015: of this peer's saved direct attempts, the hints whose latest attempt failed, and why. */
+  static Finding directAttemptsCheck(Path home) {
+    List<dev.aura.app.direct.AttemptLog.Attempt> attempts = dev.aura.app.direct.AttemptLog.read(home);
+    if (attempts.isEmpty()) {
+      return Finding.skipped(Diagnosis.DR015, "no direct connection attempted yet ('aura sync' dials the other"
+          + " online peers of its workspace)");
+    }
+    java.util.Map<String, dev.aura.app.direct.AttemptLog.Attempt> latest = new java.util.LinkedHashMap<>();
+    attempts.forEach(a -> {
+      latest.remove(a.peer() + " " + a.hint());
+      latest.put(a.peer() + " " + a.hint(), a);
+    });
+    List<String> failing = latest.values().stream().filter(a -> !a.ok())
+        .map(a -> a.peer() + " at " + a.hint() + " (" + a.error() + ")").toList();
+    long ok = attempts.stream().filter(dev.aura.app.direct.AttemptLog.Attempt::ok).count();
+    String counts = ok + "/" + attempts.size() + " of the last direct attempts succeeded";
+    return failing.isEmpty() ? Finding.ok(Diagnosis.DR015, counts)
+        : Finding.found(Diagnosis.DR015, counts + "; failing: " + String.join(", ", failing)
+            + "; relaying through the Mothership");
+  }
+
   private void peerChecks(PeerState peer, List<Finding> findings) {
     findings.add(directoryCheck(peer.home()));
-    findings.add(secretFilesCheck(List.of(peer.credentialFile())));
+    findings.add(secretFilesCheck(List.of(peer.credentialFile(), peer.home()
+        .resolve(dev.aura.app.direct.OwnIdentity.KEYS_DIRECTORY).resolve(dev.aura.tls.PeerKeys.KEY_FILE))));
+    findings.add(directAttemptsCheck(peer.home()));
     PeerState.Membership membership;
     PinSet pins;
     try {
       membership = peer.requireMembership();
       pins = peer.pins();
     } catch (AuraException e) {
-      findings.add(Finding.found(Diagnosis.DR011, e.what() + e.why().map(w -> ": " + w).orElse("")));
+      findings.add(Finding.found(Diagnosis.DR011, e.getMessage()));
       return;
     }
     URI url = membership.url();
@@ -308,7 +386,7 @@ public final class Doctor {
       if (e.what().startsWith("protocol version mismatch")) {
         findings.add(Finding.found(Diagnosis.DR007, e.what()));
       } else {
-        findings.add(Finding.found(Diagnosis.DR011, e.what() + e.why().map(w -> ": " + w).orElse("")));
+        findings.add(Finding.found(Diagnosis.DR011, e.getMessage()));
       }
       return;
     }

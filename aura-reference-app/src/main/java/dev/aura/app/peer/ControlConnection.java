@@ -54,6 +54,9 @@ public final class ControlConnection implements AutoCloseable {
   private static final int MAX_MESSAGE = Wire.MAX_CONTROL_MESSAGE_BYTES;
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+  /** Queued by {@link #wake}: {@link #next} returns null for it, as for a timeout, so the caller runs its tick. */
+  private static final Event WAKE = new Failed(null);
+  private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile WebSocket socket;
 
   private ControlConnection() {}
@@ -71,7 +74,22 @@ public final class ControlConnection implements AutoCloseable {
 
   /** @return the next event, or null when none came within {@code timeout} */
   public Event next(Duration timeout) throws InterruptedException {
-    return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    Event e = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (e == WAKE) {
+      woken.set(false);
+      return null;
+    }
+    return e;
+  }
+
+  /**
+   * Makes the thread waiting in {@link #next} return null now, as if its timeout had passed (not a message from
+   * the Mothership: heartbeat silence is still counted). Safe from any thread; wakes that pile up count once.
+   */
+  public void wake() {
+    if (woken.compareAndSet(false, true)) {
+      events.add(WAKE);
+    }
   }
 
   /** Sends a JSON message. */

@@ -41,6 +41,8 @@ import javax.net.ssl.SSLException;
  * }</pre>
  */
 public final class MothershipClient {
+  /** What an instance that cannot reach its database answers ({@code store_unavailable}, HTTP 503). */
+  public static final String STORE_UNREACHABLE = "store unreachable";
   private final URI base;
   private final Clock clock;
   private final int protocolVersion;
@@ -242,8 +244,7 @@ public final class MothershipClient {
           + " without a JSON body: is this a Mothership?");
     }
     if (response.statusCode() >= 400) {
-      throw new AuraException(body.path("error").asText("HTTP " + response.statusCode()),
-          body.hasNonNull("detail") ? body.get("detail").asText() : null);
+      throw new Refused(response.statusCode(), body);
     }
     checkProtocolHeader(response);
     return new Reply(response.statusCode(), body, sentAt, roundTrip);
@@ -252,7 +253,7 @@ public final class MothershipClient {
   private void checkProtocolHeader(HttpResponse<?> response) throws AuraException {
     Optional<String> theirs = response.headers().firstValue(Wire.PROTOCOL_HEADER);
     if (theirs.isPresent() && !theirs.get().trim().equals(Integer.toString(protocolVersion))) {
-      throw new AuraException(mismatch(theirs.get().trim()), "update the older of the two");
+      throw new AuraException(mismatch(theirs.get().trim()), Wire.MISMATCH_FIX);
     }
   }
 
@@ -312,7 +313,8 @@ public final class MothershipClient {
   /**
    * Opens the control connection ({@link Wire#CONTROL}) with the refresh credential.
    *
-   * @throws AuraException when the connection is refused; the caller may ask {@code /v1/ping} why
+   * @throws AuraException when the connection is refused (the caller may ask {@code /v1/ping} why), or
+   *     {@link #STORE_UNREACHABLE} when the instance cannot reach its database
    */
   public WebSocket openControl(String credential, WebSocket.Listener listener) throws AuraException {
     URI uri = URI.create("wss://" + base.getHost() + ":" + base.getPort() + Wire.CONTROL);
@@ -323,6 +325,9 @@ public final class MothershipClient {
           .buildAsync(uri, listener).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof java.net.http.WebSocketHandshakeException h) {
+        if (h.getResponse().statusCode() == 503) { // the only 503 of the control endpoint: no database
+          throw new AuraException(STORE_UNREACHABLE, "HTTP 503");
+        }
         throw new AuraException("control connection refused", "HTTP " + h.getResponse().statusCode());
       }
       throw transportFailure(e);

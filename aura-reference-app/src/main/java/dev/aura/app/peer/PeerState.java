@@ -86,6 +86,35 @@ public final class PeerState {
     return home.resolve("refresh.credential");
   }
 
+  /** @return {@code instances.json}: the instance URLs to fail over along */
+  public Path instancesFile() {
+    return home.resolve("instances.json");
+  }
+
+  /**
+   * @return the saved instance list; empty (nothing saved, as after a join by an older version) when there is
+   *     none
+   * @throws AuraException {@code cannot read .../instances.json} with {@value InstanceList#MALFORMED} or
+   *     the parse error as the cause, when the file is damaged
+   */
+  public InstanceList instances() throws AuraException {
+    Optional<ObjectNode> json = readJson(instancesFile());
+    if (json.isEmpty()) {
+      return new InstanceList(List.of(), List.of());
+    }
+    try {
+      return InstanceList.fromJson(json.get());
+    } catch (AuraException e) {
+      throw new AuraException("cannot read " + instancesFile(), e.getMessage()
+          + "; the next refresh rewrites it, or rejoin with --url");
+    }
+  }
+
+  /** Writes {@code instances.json}. */
+  public void saveInstances(InstanceList list) throws AuraException {
+    write(instancesFile(), Wire.pretty(list.toJson()) + "\n");
+  }
+
   /** @return {@code mothership-keys.json} */
   public Path keysFile() {
     return home.resolve("mothership-keys.json");

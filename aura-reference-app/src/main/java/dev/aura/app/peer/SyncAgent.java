@@ -68,6 +68,13 @@ public final class SyncAgent {
   private boolean scannedSinceSubscribe;
   private long maxFileSize = -1;
   private final Set<String> reportedSkips = new HashSet<>();
+  private AfterScan afterScan = () -> {};
+
+  /** Runs after each scan, before the push: where new events also leave over direct links. */
+  public interface AfterScan {
+    /** Called on the sync thread right after a scan recorded the directory into the WAL. */
+    void scanned() throws SyncStoreException;
+  }
 
   /**
    * @param replica the bound directory
@@ -80,6 +87,11 @@ public final class SyncAgent {
     this.transport = transport;
     this.out = out;
     this.err = err;
+  }
+
+  /** Sets what runs after each scan (one hook; the last set wins). */
+  public void afterScan(AfterScan hook) {
+    this.afterScan = java.util.Objects.requireNonNull(hook, "hook");
   }
 
   /** The control connection is (again) up: subscribe from the last applied sequence. */
@@ -152,7 +164,12 @@ public final class SyncAgent {
       if (!event.workspace().equals(replica.workspace())) {
         continue;
       }
-      ApplyResult result = replica.apply(event, (workspace, hash) -> transport.download(workspace, hash));
+      ApplyResult result;
+      try {
+        result = replica.apply(event, (workspace, hash) -> transport.download(workspace, hash));
+      } catch (IllegalArgumentException outOfOrder) { // a page that skips sequences: resubscribe from applied
+        throw new IOException("the Mothership sent an event out of order: " + outOfOrder.getMessage());
+      }
       report(event, result);
     }
   }
@@ -188,9 +205,15 @@ public final class SyncAgent {
       } catch (IllegalArgumentException e) {
         continue;
       }
+      if (!id.author().equals(replica.peer())) {
+        continue; // not an event of this peer: nothing of ours to acknowledge
+      }
       PendingEvent pending = inFlight.remove(id);
       if (r.has("seq")) {
         long seq = r.path("seq").asLong();
+        if (seq < 1) {
+          continue; // no sequence the Mothership assigns: the event stays pending and is sent again
+        }
         highestAcked = Math.max(highestAcked, seq);
         replica.acknowledged(id, seq);
         if (pending != null && !"applied".equals(r.path("outcome").asText())) {
@@ -211,9 +234,13 @@ public final class SyncAgent {
 
   /** Scans the directory into the WAL and pushes what is pending; call on every tick and after changes. */
   public void tick(boolean scan) throws SyncStoreException, IOException, AuraException {
+    if (!subscribed) {
+      return; // the Mothership's max_file_size is not known yet: a scan now could record a file it refuses
+    }
     if (scan || !scannedSinceSubscribe) {
       scanNow();
-      scannedSinceSubscribe = subscribed || scannedSinceSubscribe;
+      scannedSinceSubscribe = true;
+      afterScan.scanned();
     }
     pushPending();
   }

@@ -21,13 +21,21 @@ public final class Wire {
   public static final int PROTOCOL_VERSION = 1;
   /** The header carrying the protocol version, on every request and response. */
   public static final String PROTOCOL_HEADER = "Aura-Protocol";
+  /**
+   * The release the Mothership serves ({@code GET}: its signed manifest; {@code GET} {@code /archive}: the
+   * archive). Answered without the protocol header and whatever protocol the peer speaks, so that a peer
+   * behind a protocol bump can still update itself.
+   */
+  public static final String RELEASE = "/v1/release";
   /** Largest request body the Mothership reads. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
-  /** Join with a token: {@code {"token":..., "addresses":[...]}}. */
+  /** Join with a token: {@code {"token":..., "addresses":[...], "id_token":...}} ({@code id_token} for [oidc]). */
   public static final String JOIN = "/v1/join";
   /** Rotate the presented refresh credential. */
   public static final String REFRESH = "/v1/refresh";
+  /** A joined peer presents a fresh identity provider assertion: {@code {"id_token":...}}. */
+  public static final String REASSERT = "/v1/reassert";
   /** Check the presented refresh credential and get the server's time. */
   public static final String PING = "/v1/ping";
   /** The server's time, unauthenticated. */
@@ -47,6 +55,12 @@ public final class Wire {
   public static final int MAX_PUSH_EVENTS = 200;
   /** Largest control-connection message, either way (sync pages and pushes stay well below it). */
   public static final int MAX_CONTROL_MESSAGE_BYTES = 1024 * 1024;
+  /**
+   * Most JSON tokens in what a peer sends the Mothership (a request body, a control message): a push of
+   * {@value #MAX_PUSH_EVENTS} events is about 5,000. Without it, 1 MiB of small objects becomes a tree of
+   * about 36 MiB while it is parsed, per connection.
+   */
+  public static final int MAX_REQUEST_TOKENS = 65_536;
   /** Prefix of the admin API. */
   public static final String ADMIN = "/v1/admin/";
   /** Health. */
@@ -54,14 +68,15 @@ public final class Wire {
   /** Prometheus metrics. */
   public static final String METRICS = "/metrics";
 
-  private static final ObjectMapper MAPPER = createMapper();
+  private static final ObjectMapper MAPPER = createMapper(StreamReadConstraints.DEFAULT_MAX_TOKEN_COUNT);
+  private static final ObjectMapper REQUEST_MAPPER = createMapper(MAX_REQUEST_TOKENS);
 
   private Wire() {}
 
-  private static ObjectMapper createMapper() {
+  private static ObjectMapper createMapper(long maxTokens) {
     JsonFactory factory = JsonFactory.builder()
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32)
-            .maxStringLength(MAX_CONTROL_MESSAGE_BYTES).maxNumberLength(32).build())
+            .maxStringLength(MAX_CONTROL_MESSAGE_BYTES).maxNumberLength(32).maxTokenCount(maxTokens).build())
         .build();
     ObjectMapper mapper = new ObjectMapper(factory);
     mapper.enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -85,9 +100,23 @@ public final class Wire {
    * @throws IllegalArgumentException when it is not one, without echoing the input
    */
   public static ObjectNode parseObject(String text) {
+    return parseObject(MAPPER, text);
+  }
+
+  /**
+   * Parses a JSON object a peer sent the Mothership (a request body, a control message): as
+   * {@link #parseObject}, and refused past {@value #MAX_REQUEST_TOKENS} tokens.
+   *
+   * @throws IllegalArgumentException when it is not one, or too many tokens, without echoing the input
+   */
+  public static ObjectNode parseRequest(String text) {
+    return parseObject(REQUEST_MAPPER, text);
+  }
+
+  private static ObjectNode parseObject(ObjectMapper mapper, String text) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(text);
+      node = mapper.readTree(text);
     } catch (JsonProcessingException e) {
       // Some refusals (a number beyond Jackson's limits, for one) carry no location.
       throw new IllegalArgumentException(e.getLocation() == null ? "malformed JSON"
@@ -121,6 +150,9 @@ public final class Wire {
   public static String blob(String workspace, String hash) {
     return SYNC + workspace + "/blobs/" + hash;
   }
+
+  /** What to do about a protocol mismatch: the troubleshooting guide's fix, with the peer's command. */
+  public static final String MISMATCH_FIX = "update the older of the two; on a peer: aura self-update";
 
   /** @return the protocol mismatch message of the troubleshooting guide */
   public static String mismatch(String peerVersion, int mothershipVersion) {

@@ -10,6 +10,7 @@ import dev.aura.app.protocol.Wire;
  */
 public final class ApiException extends Exception {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiException.class);
 
   private final int status;
   private final String error;
@@ -69,5 +70,17 @@ public final class ApiException extends Exception {
   /** 404. */
   public static ApiException notFound(String error, String detail) {
     return new ApiException(404, "not_found", error, detail);
+  }
+
+  /** What a caller is told of a store failure: where the database is, and its error, stay in the log. */
+  static final String STORE_DETAIL = "the Mothership cannot reach its database (its log says why)";
+
+  /**
+   * 503 {@code store unreachable} for a store failure while serving {@code what}, logged with the store's own
+   * message (it names the database's host and user, which a peer has no need to see).
+   */
+  static ApiException storeUnreachable(String what, Exception failure) {
+    LOG.warn("{}: cannot reach the database: {}", what, failure.getMessage());
+    return new ApiException(503, "store_unavailable", "store unreachable", STORE_DETAIL);
   }
 }

@@ -27,11 +27,9 @@ import dev.aura.tls.PreviousCertificate;
 import dev.aura.tls.TlsIdentity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +57,7 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/pins                signed pin handovers of certificates in grace
  * POST /v1/join                {"token", "addresses"} -> peer id and refresh credential
  * POST /v1/refresh             rotate the bearer's refresh credential
+ * POST /v1/reassert            {"id_token"}: the bearer peer signed in at the IdP again ([oidc] reassert_every)
  * GET  /v1/ping                check the bearer's credential, server time
  * /v1/admin/...                admin API (bearer: admin credential, or an admin peer's credential)
  * </pre>
@@ -97,6 +96,7 @@ public final class ApiHandler extends Handler.Abstract {
     route("GET", Wire.PINS, this::pins);
     route("POST", Wire.JOIN, this::join);
     route("POST", Wire.REFRESH, this::refresh);
+    route("POST", Wire.REASSERT, this::reassert);
     route("GET", Wire.PING, this::ping);
     route("GET", Wire.ADMIN + "status", this::status);
     route("POST", Wire.ADMIN + "tokens", this::issue);
@@ -143,7 +143,7 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
       }
       if (path == null || !path.startsWith("/v1/")) {
-        throw ApiException.notFound("no such route", request.getMethod() + " " + printable(path));
+        throw ApiException.notFound("no such route", request.getMethod() + " " + RequestFields.printable(path));
       }
       checkProtocol(request);
       if (path.startsWith(Wire.SYNC)) {
@@ -168,7 +168,7 @@ public final class ApiHandler extends Handler.Abstract {
           throw new ApiException(405, "method_not_allowed", "method not allowed", request.getMethod() + " "
               + path);
         }
-        throw ApiException.notFound("no such route", request.getMethod() + " " + printable(path));
+        throw ApiException.notFound("no such route", request.getMethod() + " " + RequestFields.printable(path));
       }
       JsonNode body = route.handle(new Call(request));
       send(response, callback, 200, body == null ? Wire.object() : body);
@@ -177,10 +177,13 @@ public final class ApiHandler extends Handler.Abstract {
     } catch (TokenRejectedException e) {
       send(response, callback, 403, rejection(e));
     } catch (StoreException e) {
-      LOG.error("store failure on {} {}: {}", request.getMethod(), path, e.getMessage());
-      send(response, callback, 503, new ApiException(503, "store_unavailable", "store unreachable",
-          e.getMessage()).body());
+      send(response, callback, 503, ApiException.storeUnreachable(request.getMethod() + " " + path, e).body());
     } catch (Exception e) {
+      if (cutShort(e)) { // the client went away mid-request (a killed peer): not the Mothership's fault
+        LOG.info("{} {}: the request was cut short by the client ({})", request.getMethod(), path, e.getMessage());
+        send(response, callback, 400, new ApiException(400, "cut_short", "request cut short", null).body());
+        return true;
+      }
       LOG.error("internal error on {} {}", request.getMethod(), path, e);
       send(response, callback, 500, new ApiException(500, "internal", "internal error",
           "see the Mothership's log").body());
@@ -188,16 +191,18 @@ public final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
+  private static boolean cutShort(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.io.EofException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void checkProtocol(Request request) throws ApiException {
-    String presented = request.getHeaders().get(Wire.PROTOCOL_HEADER);
-    if (presented == null) {
-      throw new ApiException(400, "protocol_missing", "protocol version missing",
-          "send the header " + Wire.PROTOCOL_HEADER + ": " + protocolVersion);
-    }
-    if (!presented.trim().equals(Integer.toString(protocolVersion))) {
-      throw new ApiException(400, "protocol_mismatch", Wire.mismatch(printable(presented.trim()),
-          protocolVersion), "update the older of the two");
-    }
+    RequestFields.checkProtocol(request.getHeaders().get(Wire.PROTOCOL_HEADER), protocolVersion,
+        Wire.MISMATCH_FIX);
   }
 
   private ObjectNode rejection(TokenRejectedException e) {
@@ -259,7 +264,7 @@ public final class ApiHandler extends Handler.Abstract {
         addresses.add(a.asText());
       }
     }
-    MothershipService.Joined joined = mothership.join(token, addresses, call.remote());
+    MothershipService.Joined joined = mothership.join(token, idToken(request), addresses, call.remote());
     ObjectNode body = credentialBody(joined.credential());
     body.put("subject", joined.peer().subject());
     body.put("role", joined.peer().role().wireName());
@@ -268,6 +273,7 @@ public final class ApiHandler extends Handler.Abstract {
     body.put("revocation_version", mothership.revocations().version());
     ArrayNode announced = body.putArray("announced");
     joined.peer().announcedAddresses().forEach(announced::add);
+    server.instances().ifPresent(i -> i.addPeerUrls(body));
     return body;
   }
 
@@ -281,13 +287,40 @@ public final class ApiHandler extends Handler.Abstract {
     return body;
   }
 
+  /** The optional {@code id_token} of a join or reassertion: the IdP's assertion, never logged. */
+  private static String idToken(ObjectNode request) throws ApiException {
+    JsonNode value = request.get("id_token");
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiException.badRequest("invalid request", "'id_token' must be a string");
+    }
+    return value.asText();
+  }
+
+  private JsonNode reassert(Call call) throws Exception {
+    String bearer = call.bearer();
+    if (bearer == null) {
+      throw new ApiException(401, "unauthenticated", "authentication required", "send the refresh credential");
+    }
+    dev.aura.oidc.VerifiedAssertion a = mothership.reassert(bearer, idToken(call.body()), call.remote());
+    ObjectNode body = Wire.object();
+    body.put("issuer", a.issuer().toString());
+    body.put("subject", a.subject());
+    body.put("server_time", mothership.clock().instant().toString());
+    return body;
+  }
+
   private JsonNode refresh(Call call) throws Exception {
     String bearer = call.bearer();
     if (bearer == null) {
       throw new ApiException(401, "unauthenticated", "authentication required", "send the refresh credential");
     }
     try {
-      return credentialBody(mothership.refresh(bearer, call.remote()));
+      ObjectNode body = credentialBody(mothership.refresh(bearer, call.remote()));
+      server.instances().ifPresent(i -> i.addPeerUrls(body));
+      return body;
     } catch (TokenRejectedException e) {
       throw MothershipService.peerRejection(e);
     }
@@ -333,7 +366,14 @@ public final class ApiHandler extends Handler.Abstract {
     store.put("kind", mothership.stores().databaseKind());
     store.put("location", mothership.stores().location());
     body.put("connected_peers", server.connectedPeers().size());
-    body.put("registered_peers", mothership.stores().peerStore().list().size());
+    // Status still answers, promptly, when the database is out of reach: no read that would wait for it.
+    List<String> problems = mothership.healthProblems();
+    boolean storeDown = problems.contains("store_unreachable");
+    try {
+      body.put("registered_peers", storeDown ? null : mothership.stores().peerStore().list().size());
+    } catch (StoreException e) {
+      body.putNull("registered_peers");
+    }
     body.put("revocation_version", mothership.revocations().version());
     ArrayNode lagging = body.putArray("lagging_peers");
     for (LaggingPeer p : mothership.revocations().laggingPeers()) {
@@ -343,13 +383,13 @@ public final class ApiHandler extends Handler.Abstract {
       l.put("behind_by", p.behindBy());
       l.put("acknowledged_at", p.acknowledgedAt().toString());
     }
-    List<String> problems = mothership.healthProblems();
     body.put("health", problems.isEmpty() ? "ok" : "degraded: " + String.join(",", problems));
-    body.set("sync", syncBody());
+    body.set("sync", syncBody(storeDown));
+    server.instances().ifPresent(i -> body.set("group", i.describe(storeDown)));
     return body;
   }
 
-  private ObjectNode syncBody() throws Exception {
+  private ObjectNode syncBody(boolean storeDown) throws Exception {
     dev.aura.sync.EventLogStats stats = mothership.eventLog().stats();
     ObjectNode sync = Wire.object();
     sync.put("store", mothership.eventLog().databaseKind() + " " + mothership.eventLog().location());
@@ -366,7 +406,15 @@ public final class ApiHandler extends Handler.Abstract {
     ArrayNode workspaces = sync.putArray("workspaces");
     Map<dev.aura.spi.WorkspaceName, Long> heads = new java.util.TreeMap<>(
         java.util.Comparator.comparing(dev.aura.spi.WorkspaceName::value));
-    heads.putAll(mothership.eventLog().heads());
+    if (storeDown) {
+      sync.put("workspaces_error", "cannot reach the database: store_unreachable");
+    } else {
+      try {
+        heads.putAll(mothership.eventLog().heads());
+      } catch (Exception e) {
+        sync.put("workspaces_error", "cannot reach the database: " + e.getMessage());
+      }
+    }
     for (Map.Entry<dev.aura.spi.WorkspaceName, Long> w : heads.entrySet()) {
       ObjectNode o = workspaces.addObject();
       o.put("name", w.getKey().value());
@@ -537,7 +585,7 @@ public final class ApiHandler extends Handler.Abstract {
     if (mothership.stores().peerStore().find(peer).isEmpty()) {
       throw ApiException.notFound("unknown peer " + peer, "no peer with that id joined this Mothership");
     }
-    int closed = server.kick(peer, "kicked by " + who.actor());
+    int closed = server.kickEverywhere(peer, "kicked by " + who.actor());
     if (closed == 0) {
       throw new ApiException(409, "not_connected", peer + " is not connected",
           "it has no open control connection to kick");
@@ -575,7 +623,7 @@ public final class ApiHandler extends Handler.Abstract {
       }
     }
     PeerRecord updated = mothership.limitWorkspaces(peer, workspaces, who);
-    int closed = server.kick(peer, "workspaces changed by " + who.actor());
+    int closed = server.kickEverywhere(peer, "workspaces changed by " + who.actor());
     ObjectNode body = Wire.object();
     body.put("peer", peer.value());
     ArrayNode out = body.putArray("workspaces");
@@ -625,7 +673,7 @@ public final class ApiHandler extends Handler.Abstract {
     ObjectNode body = Wire.object();
     body.put("server_time", now.toString());
     ArrayNode peers = body.putArray("peers");
-    for (PeerRecord p : mothership.stores().peerStore().list()) {
+    for (PeerRecord p : mothership.peers()) {
       ObjectNode o = peers.addObject();
       o.put("peer_id", p.id().value());
       o.put("subject", p.subject());
@@ -645,6 +693,7 @@ public final class ApiHandler extends Handler.Abstract {
       o.put("status", status);
       o.put("connected", connected.contains(p.id()));
       o.put("events_per_min", server.eventsPerMinute(p.id()));
+      o.put("direct_connects", server.directConnects(p.id()).orElse("-"));
       ArrayNode ws = o.putArray("workspaces");
       p.workspaces().stream().map(dev.aura.spi.WorkspaceName::value).sorted().forEach(ws::add);
       ArrayNode announced = o.putArray("announced");
@@ -655,26 +704,8 @@ public final class ApiHandler extends Handler.Abstract {
 
   private JsonNode audit(Call call) throws Exception {
     call.principal().requireAdmin("audit");
-    Instant since = Instant.EPOCH;
-    String sinceText = call.parameter("since");
-    if (sinceText != null) {
-      try {
-        since = Instant.parse(sinceText);
-      } catch (RuntimeException e) {
-        throw ApiException.badRequest("invalid 'since'", "expected an ISO-8601 instant");
-      }
-    }
-    Set<AuditEventType> types = EnumSet.noneOf(AuditEventType.class);
-    String filter = call.parameter("filter");
-    if (filter != null && !filter.isBlank()) {
-      for (String name : filter.split(",")) {
-        try {
-          types.add(AuditEventType.parse(name.trim()));
-        } catch (IllegalArgumentException e) {
-          throw ApiException.badRequest(e.getMessage(), null);
-        }
-      }
-    }
+    Instant since = RequestFields.since(call.parameter("since"));
+    Set<AuditEventType> types = RequestFields.auditTypes(call.parameter("filter"));
     int limit = (int) Math.min(100_000, Math.max(1, call.longParameter("limit", 10_000)));
     ObjectNode body = Wire.object();
     ArrayNode entries = body.putArray("entries");
@@ -782,18 +813,6 @@ public final class ApiHandler extends Handler.Abstract {
     return v.asText();
   }
 
-  private static String printable(String value) {
-    if (value == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < value.length() && out.length() < 80; i++) {
-      char c = value.charAt(i);
-      out.append(c >= 0x20 && c < 0x7f ? c : '?');
-    }
-    return out.toString();
-  }
-
   /**
    * Sends a JSON answer. One that carries {@code server_time} also gets {@code server_received_at} (when
    * {@link #handle} started) and {@code server_sent_at} (now, just before the body is written): NTP's
@@ -833,11 +852,7 @@ public final class ApiHandler extends Handler.Abstract {
     }
 
     String bearer() {
-      String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return null;
-      }
-      return header.substring(7).trim();
+      return RequestFields.bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     }
 
     Principal principal() throws ApiException, StoreException {
@@ -866,48 +881,21 @@ public final class ApiHandler extends Handler.Abstract {
       if (body != null) {
         return body;
       }
-      long declared = request.getLength();
-      if (declared > max) {
-        throw new ApiException(413, "too_large", "request body too large", declared + " bytes, at most "
-            + max);
-      }
-      byte[] bytes;
       try (InputStream in = Content.Source.asInputStream(request)) {
-        bytes = in.readNBytes(max + 1);
-      }
-      if (bytes.length > max) {
-        throw new ApiException(413, "too_large", "request body too large", "at most " + max
-            + " bytes");
-      }
-      try {
-        body = Wire.parseObject(new String(bytes, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("malformed JSON", e.getMessage());
+        body = RequestFields.jsonBody(in, request.getLength(), max);
       }
       return body;
     }
 
-    String parameter(String name) {
+    String parameter(String name) throws ApiException {
       if (parameters == null) {
-        parameters = Request.extractQueryParameters(request);
+        parameters = RequestFields.query(request.getHttpURI().getQuery());
       }
       return parameters.getValue(name);
     }
 
     long longParameter(String name, long fallback) throws ApiException {
-      String value = parameter(name);
-      if (value == null) {
-        return fallback;
-      }
-      try {
-        long parsed = Long.parseLong(value);
-        if (parsed < 0) {
-          throw new NumberFormatException();
-        }
-        return parsed;
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("invalid '" + name + "'", "expected a non-negative integer");
-      }
+      return RequestFields.nonNegative(name, parameter(name), fallback);
     }
   }
 }

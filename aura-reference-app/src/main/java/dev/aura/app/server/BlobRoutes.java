@@ -52,19 +52,11 @@ final class BlobRoutes {
    */
   Answer handle(Request request, MothershipService.PeerSession session, ObjectNodeSupplier jsonBody)
       throws ApiException, StoreException, IOException {
-    String rest = request.getHttpURI().getPath().substring(Wire.SYNC.length());
-    String[] parts = rest.split("/", -1);
-    if (parts.length != 3 || !parts[1].equals("blobs")) {
-      throw ApiException.notFound("no such route", request.getMethod() + " " + Wire.SYNC + "...");
-    }
-    WorkspaceName workspace;
-    try {
-      workspace = WorkspaceName.parse(parts[0]);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid workspace", e.getMessage());
-    }
+    RequestFields.SyncRoute route = RequestFields.syncRoute(
+        request.getHttpURI().getPath().substring(Wire.SYNC.length()), request.getMethod());
+    WorkspaceName workspace = route.workspace();
     EventLog log = mothership.eventLog();
-    if (parts[2].equals("missing") && request.getMethod().equals("POST")) {
+    if (route.missing()) {
       require(session, SyncAction.PULL, workspace);
       JsonNode hashes = jsonBody.get().path("hashes");
       if (!hashes.isArray() || hashes.size() > MAX_MISSING_QUERY) {
@@ -74,14 +66,14 @@ final class BlobRoutes {
       ObjectNode body = Wire.object();
       ArrayNode missing = body.putArray("missing");
       for (JsonNode h : hashes) {
-        ContentHash hash = hash(h.asText(""));
+        ContentHash hash = RequestFields.contentHash(h.asText(""));
         if (!exists(log, workspace, hash)) {
           missing.add(hash.hex());
         }
       }
       return new Json(body);
     }
-    ContentHash hash = hash(parts[2]);
+    ContentHash hash = route.hash();
     switch (request.getMethod()) {
       case "PUT" -> {
         require(session, SyncAction.PUSH, workspace);
@@ -99,7 +91,7 @@ final class BlobRoutes {
           throw switch (e.reason()) {
             case BAD_CONTENT -> ApiException.badRequest("content does not match its hash", e.getMessage());
             case TOO_LARGE -> new ApiException(413, "too_large", "file too large", e.getMessage());
-            default -> new ApiException(503, "store_unavailable", "store unreachable", e.getMessage());
+            default -> ApiException.storeUnreachable("storing content " + hash.abbreviated() + " of " + workspace, e);
           };
         }
         ObjectNode body = Wire.object();
@@ -116,7 +108,7 @@ final class BlobRoutes {
           }
           return new Blob(in.get(), size.get());
         } catch (EventLogException e) {
-          throw new ApiException(503, "store_unavailable", "store unreachable", e.getMessage());
+          throw ApiException.storeUnreachable("reading content " + hash.abbreviated() + " of " + workspace, e);
         }
       }
       default -> throw new ApiException(405, "method_not_allowed", "method not allowed", request.getMethod());
@@ -132,7 +124,7 @@ final class BlobRoutes {
     try {
       return log.hasBlob(workspace, hash);
     } catch (EventLogException e) {
-      throw new ApiException(503, "store_unavailable", "store unreachable", e.getMessage());
+      throw ApiException.storeUnreachable("looking up content " + hash.abbreviated() + " of " + workspace, e);
     }
   }
 
@@ -143,14 +135,6 @@ final class BlobRoutes {
       String text = d.denial().orElseThrow().text();
       String message = d.message().orElseThrow();
       throw new ApiException(403, d.denial().orElseThrow().code(), text, message.substring(text.length() + 2));
-    }
-  }
-
-  private static ContentHash hash(String text) throws ApiException {
-    try {
-      return ContentHash.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("invalid content hash", e.getMessage());
     }
   }
 

@@ -31,19 +31,12 @@ final class ControlEndpoint implements WebSocketCreator {
   public Object createWebSocket(ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String source = Request.getRemoteAddr(request);
     try {
-      String presented = request.getHeaders().get(Wire.PROTOCOL_HEADER);
-      if (presented == null) {
-        throw new ApiException(400, "protocol_missing", "protocol version missing",
-            "send the header " + Wire.PROTOCOL_HEADER + ": " + protocolVersion);
-      }
-      if (!presented.trim().equals(Integer.toString(protocolVersion))) {
-        throw new ApiException(400, "protocol_mismatch", Wire.mismatch(presented.trim(), protocolVersion), null);
-      }
-      String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      RequestFields.checkProtocol(request.getHeaders().get(Wire.PROTOCOL_HEADER), protocolVersion,
+          Wire.MISMATCH_FIX);
+      String credential = RequestFields.bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      if (credential == null) {
         throw new ApiException(401, "unauthenticated", "authentication required", "send the refresh credential");
       }
-      String credential = header.substring(7).trim();
       MothershipService.PeerSession session = mothership.authenticatePeer(credential,
           source == null ? "unknown" : source);
       Object kid = TokenDecoder.decode(credential).header().map(h -> h.get("kid")).orElse(null);
@@ -52,8 +45,8 @@ final class ControlEndpoint implements WebSocketCreator {
       reject(response, callback, e.status(), Wire.write(e.body()));
       return null;
     } catch (StoreException e) {
-      reject(response, callback, 503, Wire.write(new ApiException(503, "store_unavailable", "store unreachable",
-          e.getMessage()).body()));
+      reject(response, callback, 503, Wire.write(ApiException.storeUnreachable("opening a control connection", e)
+          .body()));
       return null;
     }
   }

@@ -5,7 +5,6 @@ import dev.aura.access.PeerGrant;
 import dev.aura.app.protocol.Wire;
 import dev.aura.revocation.Revocation;
 import dev.aura.spi.PeerId;
-import dev.aura.spi.StoreException;
 import dev.aura.spi.TransportException;
 import dev.aura.tls.CertificateRotation;
 import dev.aura.token.AuthenticatedPeer;
@@ -32,13 +31,17 @@ import org.slf4j.LoggerFactory;
  * revocation updates and pin handovers pushed as they happen, and immediate close when a peer is revoked
  * ({@value #REVOKED}, "peer revoked") or kicked ({@value #KICKED}).
  *
- * <p>Messages (JSON text frames), server to peer: {@code hello}, {@code heartbeat}, {@code revocations}
+ * <p>Messages (JSON text frames), server to peer: {@code hello}, {@code heartbeat} ({@code rotate}, the
+ * {@code instances} peers may fail over to, and {@code store_unreachable: true} while this instance cannot
+ * reach its database), {@code revocations}
  * ({@code document}: a signed update), {@code pin_handover} ({@code handover}: a signed handover). Peer to
  * server: {@code ack} with the revocation version it applied.
  */
 public final class ControlSessions implements AutoCloseable {
   /** Close code: the peer was revoked. */
   public static final int REVOKED = 4003;
+  /** Close code: {@code [oidc] reassert_every} has passed; the peer must sign in again. */
+  public static final int REASSERTION_REQUIRED = 4005;
   /** Close code: an operator kicked the peer. */
   public static final int KICKED = 4001;
   /** Close code: the Mothership is stopping. */
@@ -90,14 +93,27 @@ public final class ControlSessions implements AutoCloseable {
 
   private final MothershipService mothership;
   private final SyncHub sync;
+  private final DirectPeers direct;
   private final AuditReplication audit;
   private final Map<PeerId, Set<Connection>> connections = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats;
+
+  /** The instance list of heartbeats; none until {@link #announceInstances}. */
+  private volatile java.util.function.Supplier<List<String>> instanceUrls = List::of;
+
+  /**
+   * Heartbeats carry {@code urls} as {@code "instances"} (as join and refresh answers do), so peers learn an
+   * instance started after their last refresh at the next heartbeat.
+   */
+  void announceInstances(java.util.function.Supplier<List<String>> urls) {
+    this.instanceUrls = urls;
+  }
 
   /** Starts the heartbeat timer and listens for revocations and certificate rotations. */
   public ControlSessions(MothershipService mothership) {
     this.mothership = mothership;
     this.sync = new SyncHub(mothership);
+    this.direct = new DirectPeers(mothership);
     this.audit = mothership.auditReplication();
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "aura-heartbeat");
@@ -133,6 +149,7 @@ public final class ControlSessions implements AutoCloseable {
 
   void closed(Connection c) {
     c.fireClosed();
+    direct.closed(c);
     Set<Connection> set = connections.get(c.peer.peer());
     if (set != null) {
       set.remove(c);
@@ -143,12 +160,12 @@ public final class ControlSessions implements AutoCloseable {
   void received(Connection c, String text) {
     ObjectNode message;
     try {
-      message = Wire.parseObject(text);
+      message = Wire.parseRequest(text);
     } catch (IllegalArgumentException e) {
       c.session.close(1003, "malformed message", Callback.NOOP);
       return;
     }
-    if (sync.received(c, message) || audit.received(c, message)) {
+    if (sync.received(c, message) || audit.received(c, message) || direct.received(c, message)) {
       return;
     }
     if ("ack".equals(message.path("type").asText())) {
@@ -161,11 +178,7 @@ public final class ControlSessions implements AutoCloseable {
           pushRevocations(c);
         }
       }
-      try {
-        mothership.touch(c.peer.peer());
-      } catch (StoreException e) {
-        LOG.warn("could not record that {} was seen: {}", c.peer.peer(), e.getMessage());
-      }
+      mothership.touch(c.peer.peer()); // in memory; written in the next last_seen batch
     }
   }
 
@@ -173,6 +186,9 @@ public final class ControlSessions implements AutoCloseable {
     audit.tick();
     try {
       Instant now = mothership.clock().instant();
+      // one probe a beat, not one a peer; told so that peers which know other instances fail over to them
+      boolean storeUnreachable = !connections.isEmpty() && !mothership.storeAnswers();
+      List<String> instances = instanceUrls.get();
       for (Set<Connection> set : connections.values()) {
         for (Connection c : set) {
           if (mothership.revocations().revocationOfPeer(c.peer.peer(), c.peer.subject(), c.peer.joinedAt())
@@ -180,8 +196,18 @@ public final class ControlSessions implements AutoCloseable {
             close(c, REVOKED, "peer revoked");
             continue;
           }
+          if (mothership.reassertionDue(c.peer)) {
+            close(c, REASSERTION_REQUIRED, "identity provider reassertion required");
+            continue;
+          }
           ObjectNode beat = message("heartbeat");
           beat.put("rotate", shouldRotate(c, now));
+          if (storeUnreachable) {
+            beat.put("store_unreachable", true);
+          }
+          if (!instances.isEmpty()) {
+            instances.forEach(beat.putArray("instances")::add);
+          }
           send(c, beat);
         }
       }
@@ -283,6 +309,11 @@ public final class ControlSessions implements AutoCloseable {
   /** @return the sync plane's view of the connections */
   SyncHub sync() {
     return sync;
+  }
+
+  /** @return the direct-connection plane: identities, hints, attempt reports */
+  DirectPeers direct() {
+    return direct;
   }
 
   /** Closes every connection with "going away" and stops the heartbeat timer. */

@@ -50,9 +50,11 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
   private final ServerConnector connector;
   private final SslContextFactory.Server ssl;
   private final ControlSessions sessions;
+  private final ClusterNotices cluster;
   private final String bind;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile InstanceHeartbeat heartbeat;
 
   private MothershipServer(MothershipService mothership, Server jetty, ServerConnector connector,
       SslContextFactory.Server ssl, ControlSessions sessions, String bind) {
@@ -62,6 +64,8 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     this.ssl = ssl;
     this.sessions = sessions;
     this.bind = bind;
+    this.cluster = new ClusterNotices(mothership, sessions, mothership::followCertificate);
+    sessions.sync().onPersisted(cluster::announceEvents);
   }
 
   /**
@@ -104,6 +108,7 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     threads.setDaemon(true);
     Server jetty = new Server(threads);
     jetty.setStopTimeout(2_000);
+    jetty.setErrorHandler(new JsonErrorHandler());
 
     SslContextFactory.Server ssl = new SslContextFactory.Server();
     // TLS 1.3 only until start() applies [tls] min_version; the context refuses client-initiated
@@ -179,7 +184,7 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
       container.setMaxTextMessageSize(Wire.MAX_CONTROL_MESSAGE_BYTES);
       container.addMapping(Wire.CONTROL, new ControlEndpoint(mothership, sessions, protocolVersion));
     });
-    upgrade.setHandler(api);
+    upgrade.setHandler(new OperationsRoutes(mothership, api, protocolVersion));
     jetty.setHandler(upgrade);
     mothership.addRotationListener(server::reloadCertificate);
     try {
@@ -189,6 +194,13 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
       bound.release();
       mothership.close();
       throw new AuraException("failed to start the Mothership", e.getMessage());
+    }
+    boolean soleInstance = mothership.stores().sqliteFile().isPresent();
+    server.heartbeat = InstanceHeartbeat.start(mothership.stores().instanceRegistry(),
+        bound.config.advertisedUrl(server.port()), dev.aura.app.release.AuraVersion.current(), mothership.clock(),
+        () -> sessions.connected().size(), soleInstance);
+    if (!soleInstance) {
+      sessions.announceInstances(server.heartbeat::peerUrls);
     }
     try {
       mothership.dataDir().writeRuntime(ProcessHandle.current().pid(), server.listening(), server.localUrl());
@@ -222,8 +234,9 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     if (message.contains("permission denied") || message.contains("access denied")) {
       if (port > 0 && port < 1024) {
         return new AuraException(what, "permission denied: ports below 1024 need root or the"
-            + " CAP_NET_BIND_SERVICE capability (sudo setcap cap_net_bind_service=+ep <java binary>),"
-            + " or pick a port from 1024 up with --port");
+            + " CAP_NET_BIND_SERVICE capability: run it as the release's systemd unit"
+            + " (systemd/aura-mothership.service grants it with AmbientCapabilities), or pick a port from 1024 up"
+            + " with --port");
       }
       return new AuraException(what, "permission denied");
     }
@@ -286,8 +299,18 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
   }
 
   @Override
+  public int kickEverywhere(PeerId peer, String reason) {
+    return cluster.kickEverywhere(peer, reason);
+  }
+
+  @Override
   public long eventsPerMinute(PeerId peer) {
     return sessions.sync().eventsPerMinute(peer);
+  }
+
+  @Override
+  public java.util.Optional<String> directConnects(PeerId peer) {
+    return sessions.direct().directConnects(peer);
   }
 
   @Override
@@ -307,6 +330,11 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
     java.util.Map<String, Integer> out = new java.util.TreeMap<>();
     sessions.sync().subscriberCounts().forEach((w, n) -> out.put(w.value(), n));
     return out;
+  }
+
+  @Override
+  public java.util.Optional<InstanceHeartbeat> instances() {
+    return java.util.Optional.ofNullable(heartbeat);
   }
 
   @Override
@@ -360,11 +388,15 @@ public final class MothershipServer implements ServerControl, AutoCloseable {
       return;
     }
     try {
+      cluster.close();
       sessions.close();
       try {
         jetty.stop();
       } catch (Exception e) {
         LOG.warn("error while stopping the HTTPS server: {}", e.toString());
+      }
+      if (heartbeat != null) {
+        heartbeat.close();
       }
       mothership.close();
       try {

@@ -6,6 +6,10 @@ import dev.aura.app.AuraException;
 import dev.aura.app.config.AdminCredential;
 import dev.aura.app.config.DataDir;
 import dev.aura.app.config.MothershipConfig;
+import dev.aura.app.oidc.OidcGate;
+import dev.aura.oidc.AssertionRejectedException;
+import dev.aura.oidc.IdpException;
+import dev.aura.oidc.VerifiedAssertion;
 import dev.aura.revocation.Revocation;
 import dev.aura.revocation.RevocationList;
 import dev.aura.revocation.RevocationListener;
@@ -21,11 +25,14 @@ import dev.aura.spi.LedgerEntry;
 import dev.aura.spi.MothershipId;
 import dev.aura.spi.PeerId;
 import dev.aura.spi.PeerRecord;
+import dev.aura.spi.RevocationChange;
+import dev.aura.spi.RevocationEntry;
 import dev.aura.spi.RevocationTarget;
 import dev.aura.spi.Role;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
 import dev.aura.spi.StoreException;
+import dev.aura.spi.UnitOfWork;
 import dev.aura.spi.WorkspaceName;
 import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.sync.EventLog;
@@ -81,11 +88,25 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p><b>Units of work.</b> Every operation that writes several stores commits them in one transaction
+ * ({@link JdbcStores#unitOfWork()}): a join (the token's use, the peer, its refresh credential and the
+ * {@code token_used} entry), a refresh rotation (the credential and {@code credential_rotated}), a revocation
+ * or its lifting with its audit entry, a workspace limit with its audit entry, a key rotation with
+ * {@code key_rotation}, a token issue with {@code token_issued} (a bulk issue: the whole file). A crash or a store failure leaves all of it or none of it; in-memory state (the
+ * revocation list, the key ring) follows only what committed. A certificate rotation writes the certificate
+ * files, stores them as the shared identity (PostgreSQL; the files are put back when that fails, so nothing is
+ * rotated), then one audit entry.
+ *
+ * <p><b>last_seen</b> is kept in memory ({@code LastSeen}) and written in batches every 5 seconds and at
+ * {@link #close()}, so a ping or a control-connection ack writes nothing durable; a crash loses at most the
+ * last 5 seconds of it. {@link #peers()} reads the fresher value.
+ *
  * <p>Thread-safe.
  */
 public final class MothershipService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MothershipService.class);
   private static final int MAX_ADDRESSES = 16;
+  private static final long KEY_CATCH_UP_MILLIS = 100;
 
   private final DataDir dir;
   private final MothershipConfig config;
@@ -94,6 +115,9 @@ public final class MothershipService implements AutoCloseable {
   private final MothershipId id;
   private final AdminCredential admin;
   private final JdbcStores stores;
+  private final InstanceLock instanceLock;
+  private final UnitOfWork units;
+  private final LastSeen lastSeen;
   private final KeyRing keys;
   private final TlsCertificates certificates;
   private final RevocationList revocations;
@@ -104,26 +128,36 @@ public final class MothershipService implements AutoCloseable {
   private final HandshakeLimiter limiter;
   private final EventLog eventLog;
   private final AccessPolicy access;
+  private final OidcGate oidc;
   private final AuditReplication auditReplication;
   private final Metrics metrics;
+  private final StoreProbe storeProbe;
   private final ExecutorService follower;
   private final List<StoreChangeFeed.Subscription> subscriptions = new ArrayList<>();
   private final List<Consumer<CertificateRotation>> rotationListeners = new CopyOnWriteArrayList<>();
+  private final boolean shared;
+  private final java.util.concurrent.atomic.AtomicLong lastKeyCatchUp =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - KEY_CATCH_UP_MILLIS * 1_000_000L);
 
   private MothershipService(DataDir dir, MothershipConfig config, Clock clock, MothershipId id,
-      AdminCredential admin, JdbcStores stores, KeyRing keys, TlsCertificates certificates,
-      RevocationList revocations, EventLog eventLog) {
+      AdminCredential admin, JdbcStores stores, InstanceLock instanceLock, KeyRing keys, TlsCertificates certificates,
+      RevocationList revocations, EventLog eventLog, OidcGate oidc) {
     this.dir = dir;
     this.config = config;
     this.clock = clock;
     this.id = id;
     this.admin = admin;
     this.stores = stores;
+    this.instanceLock = instanceLock;
+    this.shared = SharedIdentity.shared(stores);
+    this.units = stores.unitOfWork();
+    this.lastSeen = new LastSeen(stores.peerStore(), units);
     this.keys = keys;
     this.certificates = certificates;
     this.revocations = revocations;
     this.eventLog = eventLog;
     this.access = AccessPolicy.of(revocations, clock);
+    this.oidc = oidc;
     this.auditReplication = new AuditReplication(this);
     this.publisher = RevocationPublisher.of(revocations, keys, clock);
     this.issuer = JoinTokenIssuer.builder().mothershipId(id).keyRing(keys).ledger(stores.tokenLedger())
@@ -154,6 +188,7 @@ public final class MothershipService implements AutoCloseable {
       }
     }));
     this.metrics = new Metrics(this);
+    this.storeProbe = new StoreProbe(() -> stores.revocationStore().latestVersion(), Duration.ofSeconds(2));
   }
 
   /**
@@ -163,35 +198,60 @@ public final class MothershipService implements AutoCloseable {
    * @throws AuraException when the store cannot be opened or a file cannot be read or written
    */
   public static MothershipService open(DataDir dir, MothershipConfig config, Clock clock) throws AuraException {
+    OidcGate oidc = OidcGate.open(config, clock); // an unusable IdP is an error at start, never a downgrade
     SecureRandom random = new SecureRandom();
-    MothershipId id;
-    AdminCredential admin;
     try {
       dir.create();
-      id = dir.loadOrCreateId(random);
-      admin = dir.loadOrCreateAdminCredential(random);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       throw new AuraException("cannot prepare the data directory " + dir.root(), e.getMessage());
     }
     String url = config.store().urlIfAny().orElse(dir.defaultStoreUrl());
+    // The store first: a wrong key file is refused here, before the data directory gains an id or a key.
     JdbcStores stores = openStores(url, config);
+    InstanceLock lock = null;
     try {
+      if (stores.sqliteFile().isPresent()) {
+        lock = InstanceLock.acquire(stores.sqliteFile().get());
+      }
       KeyRing.Builder ring = KeyRing.builder().store(stores.signingKeyStore()).clock(clock)
           .algorithm(config.jwt().algorithm()).rotationGrace(config.jwt().keyRotationGrace());
       if (config.jwt().allowRs256Legacy()) {
         ring.allowRs256Legacy();
       }
-      KeyRing keys = ring.open();
+      // Shared store: the identity and the first signing key in one transaction, so that of instances starting
+      // together on an empty database the others wait for the first one's identity row and then load its key.
+      UnitOfWork.Work<Established, AuraException> establish =
+          () -> new Established(SharedIdentity.establish(dir, config.tls(), stores, random, clock), ring.open());
+      Established established = SharedIdentity.shared(stores) ? stores.unitOfWork().inTransaction(establish)
+          : establish.run();
+      MothershipId id = established.id();
+      KeyRing keys = established.keys();
+      AdminCredential admin;
+      try {
+        admin = dir.loadOrCreateAdminCredential(random);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new AuraException("cannot prepare the data directory " + dir.root(), e.getMessage());
+      }
       TlsCertificates certificates = TlsCertificates.loadOrGenerate(dir, config.tls(), clock);
       RevocationList revocations = RevocationList.open(stores.revocationStore(), stores.auditLog(), clock);
       EventLog events = openEventLog(dir, url, config, clock);
-      return new MothershipService(dir, config, clock, id, admin, stores, keys, certificates, revocations, events);
+      return new MothershipService(dir, config, clock, id, admin, stores, lock, keys, certificates, revocations,
+          events, oidc);
     } catch (StoreException e) {
-      stores.close();
+      release(stores, lock);
       throw new AuraException("cannot read the store " + stores.location(), e.getMessage());
     } catch (AuraException | RuntimeException e) {
-      stores.close();
+      release(stores, lock);
       throw e;
+    }
+  }
+
+  private record Established(MothershipId id, KeyRing keys) {}
+
+  private static void release(JdbcStores stores, InstanceLock lock) {
+    stores.close();
+    if (lock != null) {
+      lock.close();
     }
   }
 
@@ -219,7 +279,33 @@ public final class MothershipService implements AutoCloseable {
     try {
       return JdbcStores.open(url, options.build());
     } catch (JdbcStoreException e) {
+      if (e.reason() == JdbcStoreException.Reason.KEY_FILE) {
+        // [store] key_file; the cause names the file and the key file id the database expects.
+        throw new AuraException("store key file rejected: " + (config.store().keyFile() != null
+            ? config.store().keyFile() : JdbcStores.DEFAULT_KEY_FILE_NAME + " beside the database"), e.getMessage());
+      }
       throw new AuraException("store unreachable", e.getMessage());
+    }
+  }
+
+  /**
+   * A token or credential signed by a key another instance sharing the store has just created: reads the ring
+   * now rather than when the change feed's notice arrives, so that it is accepted on every instance as soon
+   * as {@code rotate-key} returned. At most one such read per {@value #KEY_CATCH_UP_MILLIS} ms, so unknown
+   * key ids cannot make every request read the store.
+   */
+  private void catchUpKeysFor(String signed) {
+    if (!shared || signed == null || signed.length() > dev.aura.token.TokenType.JOIN.maxLength()) {
+      return; // the validator refuses it unread
+    }
+    Object kid = dev.aura.token.TokenDecoder.decode(signed).header().map(h -> h.get("kid")).orElse(null);
+    if (!(kid instanceof String k) || keys.publicKeys().find(k).isPresent()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long last = lastKeyCatchUp.get();
+    if (now - last >= KEY_CATCH_UP_MILLIS * 1_000_000L && lastKeyCatchUp.compareAndSet(last, now)) {
+      reloadKeys();
     }
   }
 
@@ -251,10 +337,22 @@ public final class MothershipService implements AutoCloseable {
    */
   public Joined join(String token, List<String> addresses, String source)
       throws TokenRejectedException, ApiException, StoreException {
+    return join(token, null, addresses, source);
+  }
+
+  /**
+   * As {@link #join(String, List, String)} with the identity provider's ID token the join carries, checked
+   * (when {@code [oidc]} requires one for the token's role) after the token verified and before its use is
+   * consumed; audited with the IdP and subject ({@code by oidc:<issuer> for <subject>}), never the ID token.
+   *
+   * @param idToken the ID token, or null
+   */
+  public Joined join(String token, String idToken, List<String> addresses, String source)
+      throws TokenRejectedException, ApiException, StoreException {
     long started = System.nanoTime();
     String outcome = Metrics.ERROR;
     try {
-      Joined joined = admitJoin(token, addresses, source);
+      Joined joined = admitJoin(token, idToken, addresses, source);
       outcome = Metrics.OK;
       return joined;
     } catch (TokenRejectedException | ApiException e) {
@@ -265,28 +363,108 @@ public final class MothershipService implements AutoCloseable {
     }
   }
 
-  private Joined admitJoin(String token, List<String> addresses, String source)
+  private Joined admitJoin(String token, String idToken, List<String> addresses, String source)
       throws TokenRejectedException, ApiException, StoreException {
     checkRateLimit(source);
+    catchUpKeysFor(token);
     List<String> announced = checkAddresses(addresses);
-    VerifiedJoinToken verified;
+    Joined joined;
     try {
-      verified = validator.admit(token);
+      final Optional<VerifiedAssertion> assertion;
+      if (oidc.enabled()) { // verify (consuming nothing), check the assertion, and only then admit
+        VerifiedJoinToken presented = validator.verify(token);
+        assertion = checkAssertion(presented.subject(), presented.role(), idToken, source);
+      } else {
+        assertion = Optional.empty();
+      }
+      // One unit: the use, the peer, its credential and token_used commit together or not at all.
+      joined = units.inTransaction(() -> {
+        VerifiedJoinToken verified = validator.admit(token);
+        Instant now = clock.instant();
+        PeerId peer = newPeerId();
+        PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), now, now,
+            announced, verified.workspaces());
+        stores.peerStore().save(record);
+        IssuedRefreshCredential credential = credentials.issue(peer, verified.subject(), verified.role(), now);
+        AuditEvent used = AuditEvent.of(AuditEventType.TOKEN_USED, now, verified.jti().value())
+            .withPeer(peer.value()).from(source);
+        if (assertion.isPresent()) {
+          used = used.by(oidc.asserted(peer, assertion.get())).forSubject(assertion.get().subject());
+        }
+        stores.auditLog().append(used);
+        return new Joined(record, credential);
+      });
     } catch (TokenRejectedException e) {
       handshakeFailed("jt_" + e.reason().code(), e.reason().code(), source);
       throw e;
     }
-    Instant now = clock.instant();
-    PeerId peer = newPeerId();
-    PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), now, now,
-        announced, verified.workspaces());
-    stores.peerStore().save(record);
-    IssuedRefreshCredential credential = credentials.issue(peer, verified.subject(), verified.role(), now);
-    stores.auditLog().append(AuditEvent.of(AuditEventType.TOKEN_USED, now, verified.jti().value())
-        .withPeer(peer.value()).from(source));
     metrics.joined();
-    LOG.info("{} joined as {} ({}) from {}", verified.subject(), peer, verified.role(), source);
-    return new Joined(record, credential);
+    PeerRecord peer = joined.peer();
+    LOG.info("{} joined as {} ({}) from {}", peer.subject(), peer.id(), peer.role(), source);
+    return joined;
+  }
+
+  /** The {@code [oidc]} check of a verified join token, audited as {@code handshake_fail <reason>} when refused. */
+  private Optional<VerifiedAssertion> checkAssertion(String subject, Role role, String idToken, String source)
+      throws ApiException {
+    try {
+      return oidc.check(subject, role, idToken);
+    } catch (AssertionRejectedException e) {
+      handshakeFailed(e.reason().code(), e.reason().code(), source);
+      throw oidc.refusal(e);
+    } catch (IdpException e) {
+      LOG.warn("identity provider unreachable checking an assertion from {}: {}", source, e.getMessage());
+      throw OidcGate.unavailable(e);
+    }
+  }
+
+  /** Refuses a peer whose {@code [oidc] reassert_every} has passed since its last assertion. */
+  private void requireReasserted(AuthenticatedPeer peer, String source) throws ApiException, StoreException {
+    try {
+      oidc.requireReasserted(peer.peer(), peer.role(), stores.auditLog());
+    } catch (AssertionRejectedException e) {
+      handshakeFailed(e.reason().code(), e.reason().code(), source);
+      throw oidc.refusal(e);
+    }
+  }
+
+  /**
+   * A joined peer presents a fresh ID token ({@code aura mothership reassert}), audited as
+   * {@code idp_reasserted <peer> by oidc:<issuer> for <subject>}.
+   *
+   * @throws ApiException 401/403 for a refused credential or assertion, 400 when its role needs none
+   */
+  public VerifiedAssertion reassert(String credential, String idToken, String source)
+      throws ApiException, StoreException {
+    checkRateLimit(source);
+    AuthenticatedPeer peer;
+    try {
+      catchUpKeysFor(credential);
+      peer = credentials.authenticate(credential);
+    } catch (TokenRejectedException e) {
+      handshakeFailed("rc_" + e.reason().code(), e.reason().code(), source);
+      throw peerRejection(e);
+    }
+    if (!oidc.requiredFor(peer.role())) {
+      throw ApiException.badRequest("no identity provider assertion needed", "role " + peer.role()
+          + " needs none here (oidc.required_for)");
+    }
+    Optional<VerifiedAssertion> assertion = checkAssertion(peer.subject(), peer.role(), idToken, source);
+    String actor = oidc.asserted(peer.peer(), assertion.orElseThrow());
+    stores.auditLog().append(AuditEvent.of(AuditEventType.IDP_REASSERTED, clock.instant(), peer.peer().value())
+        .by(actor).forSubject(assertion.get().subject()).from(source));
+    touch(peer.peer());
+    return assertion.get();
+  }
+
+  /** @return whether a connected peer must reassert before it may go on ({@code [oidc] reassert_every}) */
+  public boolean reassertionDue(AuthenticatedPeer peer) {
+    return oidc.reassertionDue(peer.peer(), peer.role(), stores.auditLog());
+  }
+
+  /** @return the {@code [oidc]} policy */
+  public OidcGate oidc() {
+    return oidc;
   }
 
   private PeerId newPeerId() throws StoreException {
@@ -359,16 +537,23 @@ public final class MothershipService implements AutoCloseable {
       throws TokenRejectedException, ApiException, StoreException {
     checkRateLimit(source);
     IssuedRefreshCredential next;
+    catchUpKeysFor(credential);
     try {
-      next = credentials.rotate(credential);
+      if (oidc.reassertsPeers()) {
+        requireReasserted(credentials.authenticate(credential), source);
+      }
+      next = units.inTransaction(() -> {
+        IssuedRefreshCredential rotated = credentials.rotate(credential);
+        stores.auditLog().append(AuditEvent.of(AuditEventType.CREDENTIAL_ROTATED, clock.instant(),
+            rotated.credentialId()).withPeer(rotated.peer().value()).from(source));
+        return rotated;
+      });
     } catch (TokenRejectedException e) {
       handshakeFailed("rc_" + e.reason().code(), e.reason().code(), source);
       throw e;
     }
     metrics.credentialRotated();
     touch(next.peer());
-    stores.auditLog().append(AuditEvent.of(AuditEventType.CREDENTIAL_ROTATED, clock.instant(),
-        next.credentialId()).withPeer(next.peer().value()).from(source));
     return next;
   }
 
@@ -406,7 +591,9 @@ public final class MothershipService implements AutoCloseable {
   public PeerSession authenticatePeer(String credential, String source) throws ApiException, StoreException {
     checkRateLimit(source);
     try {
+      catchUpKeysFor(credential);
       AuthenticatedPeer peer = credentials.authenticate(credential);
+      requireReasserted(peer, source);
       touch(peer.peer());
       return new PeerSession(new Principal(peer.subject(), peer.role(), peer.peer()), peer);
     } catch (TokenRejectedException e) {
@@ -445,19 +632,45 @@ public final class MothershipService implements AutoCloseable {
       throws ApiException, StoreException {
     PeerRecord record = stores.peerStore().find(peer).orElseThrow(() -> ApiException.notFound("unknown peer "
         + peer, "no peer with that id joined this Mothership (see aura mothership peers)"));
-    PeerRecord updated = record.withWorkspaces(workspaces);
-    stores.peerStore().save(updated);
-    stores.auditLog().append(AuditEvent.of(AuditEventType.PEER_WORKSPACES, clock.instant(), peer.value())
-        .by(by.actor()).forSubject(record.subject()));
+    PeerRecord updated = lastSeen.fresher(record).withWorkspaces(workspaces);
+    units.inTransaction(() -> {
+      stores.peerStore().save(updated);
+      return stores.auditLog().append(AuditEvent.of(AuditEventType.PEER_WORKSPACES, clock.instant(),
+          peer.value()).by(by.actor()).forSubject(record.subject()));
+    });
     return updated;
   }
 
-  /** Records that a peer was heard from now. */
-  public void touch(PeerId peer) throws StoreException {
-    Optional<PeerRecord> record = stores.peerStore().find(peer);
-    if (record.isPresent()) {
-      stores.peerStore().save(record.get().seenAt(clock.instant()));
+  /**
+   * Records that a peer was heard from now, in memory: written to the peer store by the next batch (within
+   * 5 seconds) or at {@link #close()}. Writes nothing durable itself.
+   */
+  public void touch(PeerId peer) {
+    lastSeen.seen(peer, clock.instant());
+  }
+
+  /**
+   * @return every registered peer, ordered by id, each with the latest {@code last_seen} (the one in memory
+   *     when it is fresher than the stored one)
+   * @throws StoreException if the store failed
+   */
+  public List<PeerRecord> peers() throws StoreException {
+    List<PeerRecord> fresh = new ArrayList<>();
+    for (PeerRecord p : stores.peerStore().list()) {
+      fresh.add(lastSeen.fresher(p));
     }
+    return fresh;
+  }
+
+  /**
+   * Writes the pending {@code last_seen} values now, in one unit of work (the service does it every 5
+   * seconds and at close).
+   *
+   * @return how many peers were written
+   * @throws StoreException if the store failed; the values stay pending
+   */
+  public int flushLastSeen() throws StoreException {
+    return lastSeen.flush();
   }
 
   // ---------------------------------------------------------------- tokens
@@ -469,8 +682,12 @@ public final class MothershipService implements AutoCloseable {
    */
   public IssuedJoinToken issue(JoinTokenRequest request, Principal by) throws TokenIssuanceException,
       StoreException {
-    IssuedJoinToken token = issuer.issue(request);
-    auditIssued(token, by);
+    // One unit: the ledger row and token_issued commit together, so no token exists without its entry.
+    IssuedJoinToken token = units.inTransaction(() -> {
+      IssuedJoinToken issued = issuer.issue(request);
+      auditIssued(issued, by);
+      return issued;
+    });
     metrics.issued(1);
     return token;
   }
@@ -488,10 +705,14 @@ public final class MothershipService implements AutoCloseable {
     } catch (IOException e) {
       throw new TokenIssuanceException("cannot read the file: " + e.getMessage());
     }
-    List<IssuedJoinToken> tokens = issuer.issueBulk(rows, expiresIn);
-    for (IssuedJoinToken t : tokens) {
-      auditIssued(t, by);
-    }
+    // One unit for the whole file: every token with its entry, or none.
+    List<IssuedJoinToken> tokens = units.inTransaction(() -> {
+      List<IssuedJoinToken> issued = issuer.issueBulk(rows, expiresIn);
+      for (IssuedJoinToken t : issued) {
+        auditIssued(t, by);
+      }
+      return issued;
+    });
     metrics.issued(tokens.size());
     return tokens;
   }
@@ -561,14 +782,43 @@ public final class MothershipService implements AutoCloseable {
    */
   public Revocation revoke(RevocationTarget target, Principal by) throws ApiException, StoreException {
     requireKnown(target);
-    return revocations.revoke(target, by.actor(), null);
+    Instant at = clock.instant();
+    RevocationEntry entry = recordRevocation(RevocationChange.Action.REVOKE, AuditEventType.TOKEN_REVOKED, target,
+        by, at);
+    LOG.info("revoked {} {} at version {} by {}", target.kind(), target.value(), entry.version(), by.actor());
+    return new Revocation(entry.version(), target, at);
   }
 
   /** Lifts a revocation; empty when the target was not revoked. */
   public Optional<Revocation> unrevoke(RevocationTarget target, Principal by) throws ApiException,
       StoreException {
     requireKnown(target);
-    return revocations.unrevoke(target, by.actor(), null);
+    revocations.refresh();
+    Optional<Revocation> current = revocations.find(target);
+    if (current.isPresent()) {
+      RevocationEntry entry = recordRevocation(RevocationChange.Action.UNREVOKE, AuditEventType.TOKEN_UNREVOKED,
+          target, by, clock.instant());
+      LOG.info("unrevoked {} {} at version {} by {}", target.kind(), target.value(), entry.version(), by.actor());
+    }
+    return current;
+  }
+
+  /**
+   * Stores a revocation change and its audit entry in one unit, then lets the revocation list catch up
+   * (which applies it and tells its listeners). {@link RevocationList#revoke} would write the two outside
+   * any unit and apply the change in memory before the audit entry is written, so a failure between them
+   * would leave the list ahead of the store.
+   */
+  private RevocationEntry recordRevocation(RevocationChange.Action action, AuditEventType audited,
+      RevocationTarget target, Principal by, Instant at) throws StoreException {
+    RevocationEntry entry = units.inTransaction(() -> {
+      RevocationEntry stored = stores.revocationStore().append(new RevocationChange(action, target, by.actor(), at,
+          null));
+      stores.auditLog().append(AuditEvent.of(audited, at, target.value()).by(by.actor()));
+      return stored;
+    });
+    revocations.refresh();
+    return entry;
   }
 
   private void requireKnown(RevocationTarget target) throws ApiException, StoreException {
@@ -626,10 +876,21 @@ public final class MothershipService implements AutoCloseable {
   /** Rotates the signing key, audited as {@code key_rotation <kid> by <actor>}. */
   public KeyRotation rotateKey(Principal by) throws StoreException {
     String previous = keys.primaryKid();
-    String next = keys.rotate();
+    String next;
+    try {
+      next = units.inTransaction(() -> {
+        keys.reload(); // repeatable: a retried unit starts again from the stored ring, not a half rotation
+        String kid = keys.rotate();
+        stores.auditLog().append(AuditEvent.of(AuditEventType.KEY_ROTATION, clock.instant(), kid)
+            .by(by.actor()));
+        return kid;
+      });
+    } catch (StoreException | RuntimeException e) {
+      keys.reload(); // the ring installed the new key before the unit failed: back to what is stored
+      throw e;
+    }
     Instant retireAt = keys.describe().stream().filter(k -> k.kid().equals(previous)).findFirst()
         .flatMap(k -> k.retireAtIfAny()).orElse(clock.instant());
-    stores.auditLog().append(AuditEvent.of(AuditEventType.KEY_ROTATION, clock.instant(), next).by(by.actor()));
     return new KeyRotation(next, previous, retireAt);
   }
 
@@ -638,9 +899,45 @@ public final class MothershipService implements AutoCloseable {
    * HTTPS connector, connected peers) are told.
    */
   public CertificateRotation rotateCertificate(Principal by) throws AuraException, StoreException {
-    CertificateRotation rotation = certificates.rotate();
+    CertificateRotation rotation;
+    synchronized (certificates) {
+      // stored in the shared identity before it is served: a database that is down leaves nothing rotated
+      rotation = certificates.rotate(r -> SharedIdentity.storeRotated(dir, id, stores, r, clock));
+    }
     stores.auditLog().append(AuditEvent.of(AuditEventType.TLS_ROTATION, clock.instant(),
         rotation.identity().fingerprint().toString()).by(by.actor()));
+    tellRotated(rotation);
+    return rotation;
+  }
+
+  /**
+   * Serves the certificate another instance sharing the store rotated to (announced by the change feed): writes
+   * it and the certificates still in their grace, with their handovers, into the data directory, reloads the
+   * ring and tells the listeners (the HTTPS connector, connected peers) as {@link #rotateCertificate} does.
+   * A no-op when this instance serves the stored certificate already, and for SQLite or an operator-provided
+   * certificate.
+   *
+   * @return whether a new certificate is served
+   */
+  public boolean followCertificate() {
+    CertificateRotation rotation;
+    try {
+      synchronized (certificates) {
+        if (!SharedIdentity.adoptRotated(dir, config.tls(), stores, clock)) {
+          return false;
+        }
+        rotation = certificates.reload();
+      }
+    } catch (AuraException e) {
+      LOG.warn("could not load the certificate another instance rotated to: {}: {}", e.what(), e.why().orElse(""));
+      return false;
+    }
+    LOG.info("serving certificate {}, rotated by another instance", rotation.identity().fingerprint());
+    tellRotated(rotation);
+    return true;
+  }
+
+  private void tellRotated(CertificateRotation rotation) {
     for (Consumer<CertificateRotation> listener : rotationListeners) {
       try {
         listener.accept(rotation);
@@ -648,7 +945,6 @@ public final class MothershipService implements AutoCloseable {
         LOG.warn("certificate rotation listener failed: {}", e.toString());
       }
     }
-    return rotation;
   }
 
   /** Registers a listener told of every certificate rotation. */
@@ -658,14 +954,17 @@ public final class MothershipService implements AutoCloseable {
 
   // ---------------------------------------------------------------- health
 
+  /** @return whether the store answered a cheap read within 2 s ({@code store_unreachable} when not) */
+  public boolean storeAnswers() {
+    return storeProbe.answers();
+  }
+
   /** @return the {@code /healthz} reasons that apply now; empty when healthy */
   public List<String> healthProblems() {
     List<String> reasons = new ArrayList<>();
     ExpiryStatus expiry = new ExpiryMonitor(clock).check(certificates.current().certificate());
     expiry.healthzReason().ifPresent(reasons::add);
-    try {
-      stores.revocationStore().latestVersion();
-    } catch (StoreException | RuntimeException e) {
+    if (!storeAnswers()) {
       reasons.add("store_unreachable");
     }
     if (walBehind().isPresent()) {
@@ -772,9 +1071,14 @@ public final class MothershipService implements AutoCloseable {
   /** Closes the stores. */
   @Override
   public void close() {
+    storeProbe.close();
+    lastSeen.close();
     subscriptions.forEach(StoreChangeFeed.Subscription::close);
     follower.shutdownNow();
     eventLog.close();
     stores.close();
+    if (instanceLock != null) {
+      instanceLock.close();
+    }
   }
 }

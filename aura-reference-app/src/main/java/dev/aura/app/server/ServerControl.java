@@ -21,8 +21,23 @@ public interface ServerControl {
    */
   int kick(PeerId peer, String reason);
 
+  /**
+   * Closes every control connection of a peer here and on every other instance sharing the store (through
+   * its change feed). When none was open here, waits up to a second for an instance that closed some.
+   *
+   * @return the connections closed here, or else those another instance reported closing
+   */
+  default int kickEverywhere(PeerId peer, String reason) {
+    return kick(peer, reason);
+  }
+
   /** @return events a peer pushed in the last minute */
   long eventsPerMinute(PeerId peer);
+
+  /** @return successes/attempts of the peer's last three direct-connection hints ({@code 2/3}), if reported */
+  default java.util.Optional<String> directConnects(PeerId peer) {
+    return java.util.Optional.empty();
+  }
 
   /** @return pushes received whose events are not yet persisted and acknowledged */
   int syncPushesInFlight();
@@ -35,4 +50,9 @@ public interface ServerControl {
 
   /** Stops the server soon, after the current response is sent. */
   void shutdownSoon();
+
+  /** @return this instance's entry in the registry of the Mothership's instances, once it serves */
+  default java.util.Optional<InstanceHeartbeat> instances() {
+    return java.util.Optional.empty();
+  }
 }

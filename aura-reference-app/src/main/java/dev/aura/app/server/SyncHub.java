@@ -55,6 +55,7 @@ final class SyncHub implements AutoCloseable {
   private final Map<WorkspaceName, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
   private final Map<PeerId, EventRate> rates = new ConcurrentHashMap<>();
   private final AtomicInteger inFlightPushes = new AtomicInteger();
+  private volatile java.util.function.Consumer<WorkspaceName> persisted = w -> { };
 
   SyncHub(MothershipService mothership) {
     this.mothership = mothership;
@@ -135,7 +136,8 @@ final class SyncHub implements AutoCloseable {
     try {
       head = log.head(workspace);
     } catch (EventLogException e) {
-      refuse(c, workspace, "store_unavailable", "store unreachable: " + e.getMessage());
+      LOG.warn("subscribing {} to {}: cannot reach the database: {}", c.peer.peer(), workspace, e.getMessage());
+      refuse(c, workspace, "store_unavailable", "store unreachable: " + ApiException.STORE_DETAIL);
       return;
     }
     ObjectNode reply = Wire.object();
@@ -203,7 +205,7 @@ final class SyncHub implements AutoCloseable {
             : failure.getCause() instanceof EventLogException e ? e.getMessage() : String.valueOf(failure.getMessage());
         LOG.warn("could not persist {} event(s) of {} to {}: {}", batch.size(), c.peer.peer(), workspace, why);
         refuse(c, workspace, "not_persisted", "events not persisted (they stay in the peer's WAL and are sent"
-            + " again): " + why);
+            + " again): " + ApiException.STORE_DETAIL);
         return;
       }
       ObjectNode reply = Wire.object();
@@ -223,6 +225,7 @@ final class SyncHub implements AutoCloseable {
       }
       c.send(reply);
       notifyWorkspace(workspace);
+      persisted.accept(workspace);
     }, relay);
   }
 
@@ -250,6 +253,19 @@ final class SyncHub implements AutoCloseable {
       LOG.warn("could not audit a refused push of {}: {}", c.peer.peer(), e.getMessage());
     }
     LOG.info("refused {} event(s) pushed by {} to {}: {}", events.size(), c.peer.peer(), workspace, text);
+  }
+
+  /**
+   * Sets who hears of events this instance persisted, after its own subscribers were woken (the other
+   * instances sharing the event log, through {@link ClusterNotices}).
+   */
+  void onPersisted(java.util.function.Consumer<WorkspaceName> listener) {
+    persisted = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** Wakes every subscriber of every workspace (events persisted elsewhere, workspace unknown). */
+  void notifyEveryWorkspace() {
+    subscribers.keySet().forEach(this::notifyWorkspace);
   }
 
   /** Wakes every subscriber of a workspace after new events were persisted. */

@@ -168,6 +168,27 @@ public final class TlsCertificates {
     return builder.handoverSequence(sequence).build();
   }
 
+  /**
+   * Reads the served certificate and those in grace from the data directory again, after another instance
+   * sharing the store rotated and {@link SharedIdentity} wrote them there.
+   *
+   * @return the new ring, with the latest handover (the one from the certificate served until now)
+   * @throws AuraException when the files are unreadable, or hold no handover to the served certificate
+   */
+  public synchronized CertificateRotation reload() throws AuraException {
+    try {
+      CertificateRing next = restore(dir, config, clock, read(dir.certificate(), dir.privateKey()));
+      PinHandover latest = next.handovers(clock.instant()).stream()
+          .max(java.util.Comparator.comparingLong(PinHandover::sequence))
+          .orElseThrow(() -> new AuraException("cannot load the rotated certificate",
+              "no handover to it is in its grace in " + dir.previousCertificates()));
+      ring = next;
+      return new CertificateRotation(next, latest);
+    } catch (TlsPinningException | IOException e) {
+      throw new AuraException("cannot load the rotated certificate", e.getMessage());
+    }
+  }
+
   /** @return the ring: the served certificate and those still in grace */
   public CertificateRing ring() {
     return ring;
@@ -188,13 +209,32 @@ public final class TlsCertificates {
     return operatorProvided ? config.certFile() : dir.certificate();
   }
 
+  /** What a rotation must also store before it counts (the shared identity of instances on one store). */
+  @FunctionalInterface
+  interface Persist {
+    /**
+     * Called once the rotation's files are written and before it is served.
+     *
+     * @throws AuraException to undo the rotation: the files go back to the certificate served before
+     */
+    void store(CertificateRotation rotation) throws AuraException;
+  }
+
   /**
    * Generates a new self-signed certificate and makes it the served one; the old one stays acceptable for
    * the grace, with a signed handover for peers. Persisted before it is returned.
    *
    * @throws AuraException for an operator-provided certificate, or when the files cannot be written
    */
-  public synchronized CertificateRotation rotate() throws AuraException {
+  public CertificateRotation rotate() throws AuraException {
+    return rotate(rotation -> { });
+  }
+
+  /**
+   * As {@link #rotate()}, with {@code persist} called after the files are written and before the ring
+   * changes; when it fails the files are put back as they were and the old certificate stays served.
+   */
+  synchronized CertificateRotation rotate(Persist persist) throws AuraException {
     if (operatorProvided) {
       throw new AuraException("cannot rotate an operator-provided certificate",
           "replace " + config.certFile() + " and " + config.keyFile() + " and restart the Mothership");
@@ -203,9 +243,9 @@ public final class TlsCertificates {
     CertificateRotation rotation = before.rotate(generator(config, clock).generate(), clock);
     PinHandover handover = rotation.handover();
     Path previousDir = dir.previousCertificates();
+    long n = handover.sequence();
     try {
       OwnerOnlyFiles.createDirectories(previousDir);
-      long n = handover.sequence();
       PemFiles.write(before.current(), previousDir.resolve(n + ".crt"), previousDir.resolve(n + ".key"));
       OwnerOnlyFiles.writePublic(previousDir.resolve(n + ".handover"), handover.compact() + "\n");
       OwnerOnlyFiles.writePublic(previousDir.resolve("sequence"), n + "\n");
@@ -221,7 +261,27 @@ public final class TlsCertificates {
     } catch (IOException e) {
       throw new AuraException("cannot store the rotated certificate", e.getMessage());
     }
+    try {
+      persist.store(rotation);
+    } catch (AuraException | RuntimeException e) {
+      undo(before, n);
+      throw e;
+    }
     ring = rotation.ring();
     return rotation;
+  }
+
+  private void undo(CertificateRing before, long n) {
+    Path previousDir = dir.previousCertificates();
+    try {
+      PemFiles.write(before.current(), dir.certificate(), dir.privateKey());
+      OwnerOnlyFiles.writePublic(previousDir.resolve("sequence"), before.handoverSequence() + "\n");
+      for (String ext : List.of(".handover", ".crt", ".key")) {
+        Files.deleteIfExists(previousDir.resolve(n + ext));
+      }
+    } catch (IOException e) {
+      LOG.error("could not put back the certificate {} after a failed rotation: {}; its files are in {}",
+          before.current().fingerprint(), e.getMessage(), previousDir);
+    }
   }
 }

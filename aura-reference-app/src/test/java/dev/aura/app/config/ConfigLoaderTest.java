@@ -80,6 +80,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void advertiseUrl_isReadInCanonicalForm_andTakesPrecedence() throws Exception {
+    MothershipConfig c = parse("[server]\nbind = \"0.0.0.0\"\nadvertise_url = \"https://mship-a.acme.internal\"\n");
+    assertThat(c.server().advertiseUrl()).isEqualTo(java.net.URI.create("https://mship-a.acme.internal:7777"));
+    assertThat(c.server().advertisedUrl(7801)).isEqualTo(java.net.URI.create("https://mship-a.acme.internal:7777"));
+    assertThat(c.withListen("127.0.0.1", 9000).server().advertiseUrl()).isEqualTo(c.server().advertiseUrl());
+  }
+
+  @Test
+  void advertiseUrl_absent_isDerivedFromASpecificBindAndTheBoundPort() throws Exception {
+    assertThat(parse("[server]\nbind = \"127.0.0.1\"\nport = 0\n").server().advertisedUrl(41234))
+        .isEqualTo(java.net.URI.create("https://127.0.0.1:41234"));
+    assertThat(parse("[server]\nbind = \"::1\"\n").server().advertisedUrl(7777))
+        .isEqualTo(java.net.URI.create("https://[::1]:7777"));
+    assertThat(parse("").server().advertisedUrl(7777).getHost()).isNotEqualTo("0.0.0.0");
+  }
+
+  @Test
+  void advertiseUrl_thatIsNotAMothershipUrl_isRefusedNamingTheKey() {
+    assertThat(failure("[server]\nadvertise_url = \"http://a:7777\"\n")).isEqualTo("server.advertise_url ="
+        + " \"http://a:7777\": expected a URL such as https://mothership.acme.internal:7777, got 'http://a:7777'");
+    assertThat(failure("[server]\nadvertise_url = \"https://a/path\"\n")).startsWith("server.advertise_url =");
+  }
+
+  @Test
   void unknownKey_isNamedWithTheKnownOnes() {
     assertThat(failure("[jwt]\nalgorithem = \"EdDSA\"\n")).isEqualTo("unknown key 'jwt.algorithem' (known keys in"
         + " [jwt]: algorithm, allow_rs256_legacy, key_rotation_grace, max_expiry, clock_skew)");

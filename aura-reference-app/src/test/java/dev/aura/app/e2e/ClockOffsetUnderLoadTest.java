@@ -10,19 +10,16 @@ import dev.aura.app.protocol.Wire;
 import dev.aura.app.server.ApiHandler;
 import dev.aura.app.server.MothershipService;
 import dev.aura.app.server.Principal;
-import dev.aura.app.server.ServerControl;
 import dev.aura.app.testing.Cli;
 import dev.aura.app.testing.Https;
 import dev.aura.app.testing.MothershipFixture;
-import dev.aura.spi.PeerId;
+import dev.aura.app.testing.NoServer;
 import dev.aura.tls.TlsContexts;
 import dev.aura.token.JoinTokenRequest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.io.Content;
@@ -173,51 +170,4 @@ class ClockOffsetUnderLoadTest {
     }
   }
 
-  /** The parts of a running server the routes used here do not need. */
-  private static final class NoServer implements ServerControl {
-    @Override
-    public String listening() {
-      return "127.0.0.1";
-    }
-
-    @Override
-    public long pid() {
-      return ProcessHandle.current().pid();
-    }
-
-    @Override
-    public Set<PeerId> connectedPeers() {
-      return Set.of();
-    }
-
-    @Override
-    public int kick(PeerId peer, String reason) {
-      return 0;
-    }
-
-    @Override
-    public long eventsPerMinute(PeerId peer) {
-      return 0;
-    }
-
-    @Override
-    public int syncPushesInFlight() {
-      return 0;
-    }
-
-    @Override
-    public Map<String, Long> syncRelayCursors() {
-      return Map.of();
-    }
-
-    @Override
-    public Map<String, Integer> syncSubscribers() {
-      return Map.of();
-    }
-
-    @Override
-    public void shutdownSoon() {
-      // not served here
-    }
-  }
 }

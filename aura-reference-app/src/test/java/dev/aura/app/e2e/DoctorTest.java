@@ -160,7 +160,7 @@ class DoctorTest {
           .contains("\nfix: ").contains("\nsince: aura 0.1.0\n").contains("see: mothership troubleshooting");
       Cli.Result unknown = m.host("doctor", "--explain", "DR999");
       assertThat(unknown.exit()).isEqualTo(2);
-      assertThat(unknown.err()).startsWith("error: unknown diagnostic code DR999\ncaused by: known codes: DR001 to DR013");
+      assertThat(unknown.err()).startsWith("error: unknown diagnostic code DR999\ncaused by: known codes: DR001 to DR016");
     }
   }
 }

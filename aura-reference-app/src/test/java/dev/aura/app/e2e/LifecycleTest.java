@@ -98,7 +98,7 @@ class LifecycleTest {
     Cli.Result r = Cli.run(env("a"), "mothership", "start", "--config", config.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).isEqualTo("error: invalid config file " + config + "\ncaused by: unknown key 'server.prot'"
-        + " (known keys in [server]: bind, port, idle_timeout)\n");
+        + " (known keys in [server]: bind, port, idle_timeout, advertise_url)\n");
   }
 
   @Test

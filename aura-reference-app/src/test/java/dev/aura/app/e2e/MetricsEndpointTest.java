@@ -8,14 +8,12 @@ import dev.aura.app.testing.Background;
 import dev.aura.app.testing.Cli;
 import dev.aura.app.testing.Https;
 import dev.aura.app.testing.MothershipFixture;
-import java.io.File;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +115,7 @@ class MetricsEndpointTest {
 
   @Test
   void metrics_passPromtoolCheckMetrics() throws Exception {
-    Optional<Path> promtool = onPath("promtool");
+    Optional<Path> promtool = dev.aura.app.testing.TestPrograms.onPath("promtool");
     Assumptions.assumeTrue(promtool.isPresent(),
         "promtool is not on the PATH (Debian package prometheus): `promtool check metrics` not run");
     try (MothershipFixture m = MothershipFixture.builder(temp).config(CONFIG).start()) {
@@ -184,14 +182,5 @@ class MetricsEndpointTest {
       });
     }
     return out;
-  }
-
-  private static Optional<Path> onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    return Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty()).map(d -> Path.of(d, program))
-        .filter(Files::isExecutable).findFirst();
   }
 }

@@ -22,7 +22,8 @@ class BindFailureTest {
         new IOException("Failed to bind", new BindException("Permission denied")));
     assertThat(e.what()).isEqualTo("failed to bind 0.0.0.0:443");
     assertThat(e.why().orElseThrow()).startsWith("permission denied: ports below 1024 need root or the"
-        + " CAP_NET_BIND_SERVICE capability");
+        + " CAP_NET_BIND_SERVICE capability: run it as the release's systemd unit"
+        + " (systemd/aura-mothership.service grants it with AmbientCapabilities)");
   }
 
   @Test

@@ -45,6 +45,12 @@ public final class ChildProcess implements AutoCloseable {
    * failure prints its stack trace).
    */
   public static ChildProcess start(Path auraHome, Path logs, String name, String... args) {
+    return start(auraHome, java.util.Map.of(), logs, name, args);
+  }
+
+  /** Starts {@code aura args...} as {@link #start(Path, Path, String, String...)} does, with more variables. */
+  public static ChildProcess start(Path auraHome, java.util.Map<String, String> variables, Path logs, String name,
+      String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
@@ -61,6 +67,7 @@ public final class ChildProcess implements AutoCloseable {
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       builder.environment().put("AURA_HOME", auraHome.toString());
       builder.environment().put("AURA_DEBUG", "1");
+      builder.environment().putAll(variables);
       return new ChildProcess(name, builder.start(), out, err);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
