@@ -4,36 +4,56 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aura.app.AuraException;
 import dev.aura.app.peer.MothershipClient;
 import dev.aura.app.protocol.Wire;
+import dev.aura.spi.Jti;
+import dev.aura.spi.LedgerEntry;
+import dev.aura.spi.Role;
+import dev.aura.spi.SecretHash;
+import dev.aura.store.jdbc.JdbcStores;
 import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Joins per second over real TLS with durable consumption, against the same server's trivial authenticated
- * request as the floor, at several client counts, with p50/p99 latency.
+ * Joins per second over real TLS with durable consumption, against two floors of the same server and store
+ * measured in the same run, at several client counts, with p50/p99 latency, on SQLite and (given a URL)
+ * PostgreSQL one after the other.
  *
- * <p>One in-process Mothership ({@link LoadServer}: SQLite, fsync on commit, loopback HTTPS, ephemeral port).
- * Each client is the app's own pinned {@link MothershipClient} (JDK {@code HttpClient}, keep-alive), on its
- * own thread, and opens its TLS connection before the measured window. Every join spends a one-shot token
- * issued before the window. Per client count, three request kinds run one after the other, each bounded by
- * a request count and a time:
+ * <p>One in-process Mothership per store ({@link LoadServer}: loopback HTTPS, ephemeral port; SQLite with
+ * fsync on commit and group commit, or a fresh schema of the given PostgreSQL, dropped after). Each client is
+ * the app's own pinned {@link MothershipClient} (JDK {@code HttpClient}, keep-alive), on its own thread, and
+ * opens its TLS connection before the measured window. Every join spends a one-shot token issued before the
+ * window. Per client count, five request kinds run one after the other, each bounded by a request count and
+ * a time:
  * <ul>
- *   <li>{@code ping}: {@code GET /v1/ping} with a peer's refresh credential: the floor (signature check of
- *       the credential, store lookups, and a durable {@code last_seen} update, as every peer request);
+ *   <li>{@code ping}: {@code GET /v1/ping} with a peer's refresh credential: the cheapest authenticated
+ *       request (signature check of the credential, store lookups; {@code last_seen} is kept in memory, so
+ *       nothing durable is written);
  *   <li>{@code ping-admin}: {@code GET /v1/ping} with the admin credential: a constant-time compare, no store
- *       write; what TLS, HTTP and JSON cost on their own;
- *   <li>{@code join}: {@code POST /v1/join} with a fresh token: validation, durable consumption, peer
- *       registration, refresh credential, audit entry.
+ *       read; what TLS, HTTP and JSON cost on their own;
+ *   <li>{@code commit}: one durable one-row commit (a token-ledger {@code INSERT} in its own transaction) on
+ *       the server's own store object, from the client's thread: the store's commit rate, without HTTP;
+ *   <li>{@code issue}: {@code POST /v1/admin/tokens} with the admin credential: the cheapest request through
+ *       the server that makes one durable commit (the ledger row and {@code token_issued}, one unit of work),
+ *       plus one signature;
+ *   <li>{@code join}: {@code POST /v1/join} with a fresh token: validation, consumption, peer registration,
+ *       refresh credential and audit entry in one unit of work (one durable commit);
+ *   <li>{@code join-new-tls}: the same join, each over a new TLS connection (a raw pinned {@code SSLSocket},
+ *       {@code Connection: close}), so every join pays a full handshake.
  * </ul>
+ * On SQLite it also prints how many units shared one commit (group commit) during the join phase.
  *
  * <pre>{@code
  * java -cp aura-benchmarks/target/benchmarks.jar dev.aura.benchmarks.load.JoinLoad \
- *     --clients 1,8,64 --requests 2000 --seconds 15 --warmup 300
+ *     --clients 1,8,64 --requests 2000 --seconds 15 --warmup 300 \
+ *     --postgres 'jdbc:postgresql://127.0.0.1:5432/test?user=postgres'
  * }</pre>
  */
 public final class JoinLoad {
@@ -41,8 +61,18 @@ public final class JoinLoad {
   public static final String PING = "ping";
   /** The admin-credential ping. */
   public static final String PING_ADMIN = "ping-admin";
+  /** The one-row durable commit on the server's store. */
+  public static final String COMMIT = "commit";
+  /** The cheapest request through the server that makes one durable commit: {@code token issue}. */
+  public static final String ISSUE = "issue";
   /** The join. */
   public static final String JOIN = "join";
+  /** The join over a new TLS connection each. */
+  public static final String JOIN_NEW_TLS = "join-new-tls";
+  /** The kinds run at each client count, in order. */
+  public static final List<String> KINDS = List.of(PING, PING_ADMIN, COMMIT, ISSUE, JOIN, JOIN_NEW_TLS);
+  private static final String SQLITE = "SQLite";
+  private static final String POSTGRESQL = "PostgreSQL";
 
   private JoinLoad() {}
 
@@ -54,8 +84,10 @@ public final class JoinLoad {
    * @param maxTime at most this long per kind and client count
    * @param warmup joins and pings before anything is measured (at least the largest client count: the
    *     warm-up joins provide the peers whose credentials the pings use)
+   * @param postgresUrl a JDBC URL of a PostgreSQL to measure after SQLite (a schema is created and dropped),
+   *     or null for SQLite only
    */
-  public record Options(List<Integer> clients, int requests, Duration maxTime, int warmup) {
+  public record Options(List<Integer> clients, int requests, Duration maxTime, int warmup, String postgresUrl) {
     /** Checks the bounds. */
     public Options {
       clients = List.copyOf(clients);
@@ -67,12 +99,18 @@ public final class JoinLoad {
       }
       warmup = Math.max(warmup, clients.stream().mapToInt(Integer::intValue).max().orElse(1));
     }
+
+    /** SQLite only. */
+    public Options(List<Integer> clients, int requests, Duration maxTime, int warmup) {
+      this(clients, requests, maxTime, warmup, null);
+    }
   }
 
   /**
    * One measured phase.
    *
-   * @param kind {@link #PING}, {@link #PING_ADMIN} or {@link #JOIN}
+   * @param store {@code SQLite} or {@code PostgreSQL}
+   * @param kind one of {@link #KINDS}
    * @param clients concurrent clients
    * @param succeeded requests that got a 200 answer
    * @param failed requests that failed
@@ -80,8 +118,8 @@ public final class JoinLoad {
    * @param latency of the succeeded requests
    * @param firstFailure what the first failure said, or null
    */
-  public record Phase(String kind, int clients, int succeeded, int failed, double seconds, Latency latency,
-      String firstFailure) {
+  public record Phase(String store, String kind, int clients, int succeeded, int failed, double seconds,
+      Latency latency, String firstFailure) {
     /** @return succeeded requests per second */
     public double perSecond() {
       return seconds <= 0 ? 0 : succeeded / seconds;
@@ -95,78 +133,152 @@ public final class JoinLoad {
    */
   public static List<Phase> run(Options options, PrintStream out) throws Exception {
     out.println("machine: " + Machine.describe());
-    int maxClients = options.clients().stream().mapToInt(Integer::intValue).max().orElseThrow();
     List<Phase> phases = new ArrayList<>();
     try (LoadServer server = LoadServer.start("")) {
-      out.println("mothership: " + server.url() + ", SQLite store in " + server.root());
-      long started = System.nanoTime();
-      int joins = options.warmup() + options.requests() * options.clients().size();
-      List<String> tokens = server.issueTokens("load", joins);
-      out.printf(Locale.ROOT, "issued %,d one-shot tokens in %.1f s (outside the measured windows)%n", joins,
-          (System.nanoTime() - started) / 1e9);
-      TokenQueue queue = new TokenQueue(tokens);
-
-      List<MothershipClient> clients = new ArrayList<>();
-      for (int i = 0; i < maxClients; i++) {
-        MothershipClient client = server.client();
-        client.get(Wire.TIME, null); // the TLS handshake happens here, outside the window
-        clients.add(client);
-      }
-      List<String> credentials = new ArrayList<>();
-      Phase warmJoins = phase(JOIN, Math.min(8, maxClients), options.warmup(), Duration.ofMinutes(5), clients,
-          (client, slot) -> credentials(credentials, join(client, queue.next())));
-      Phase warmPings = phase(PING, Math.min(8, maxClients), options.warmup(), Duration.ofMinutes(5), clients,
-          (client, slot) -> client.get(Wire.PING, credentials.get(slot)));
-      out.printf(Locale.ROOT, "warm-up: %d joins (%d failed), %d pings (%d failed)%n", warmJoins.succeeded(),
-          warmJoins.failed(), warmPings.succeeded(), warmPings.failed());
-      if (warmJoins.failed() > 0 || warmPings.failed() > 0) {
-        throw new IllegalStateException("warm-up failed: " + (warmJoins.failed() > 0 ? warmJoins.firstFailure()
-            : warmPings.firstFailure()));
-      }
-
-      out.println();
-      out.println("| Kind | Clients | Succeeded | Failed | Seconds | Requests/s | p50 ms | p99 ms | max ms |");
-      out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-      for (int c : options.clients()) {
-        List<Phase> level = new ArrayList<>();
-        level.add(phase(PING, c, options.requests(), options.maxTime(), clients,
-            (client, slot) -> client.get(Wire.PING, credentials.get(slot))));
-        level.add(phase(PING_ADMIN, c, options.requests(), options.maxTime(), clients,
-            (client, slot) -> client.get(Wire.PING, server.adminCredential())));
-        level.add(phase(JOIN, c, options.requests(), options.maxTime(), clients,
-            (client, slot) -> join(client, queue.next())));
-        for (Phase p : level) {
-          out.printf(Locale.ROOT, "| %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s |%n", p.kind(), p.clients(),
-              p.succeeded(), p.failed(), p.seconds(), p.perSecond(), Latency.millis(p.latency().p50Nanos()),
-              Latency.millis(p.latency().p99Nanos()), Latency.millis(p.latency().maxNanos()));
-          out.flush();
-        }
-        phases.addAll(level);
-      }
-      out.println();
-      out.println("| Clients | join / ping | join / ping-admin | Target | Verdict |");
-      out.println("|---:|---:|---:|---:|---|");
-      for (int c : options.clients()) {
-        double join = rate(phases, JOIN, c);
-        double ping = rate(phases, PING, c);
-        double admin = rate(phases, PING_ADMIN, c);
-        out.printf(Locale.ROOT, "| %d | %.2fx | %.2fx | >= 0.70x of ping | %s |%n", c, join / ping, join / admin,
-            join / ping >= 0.7 ? "meets" : "misses");
-      }
-      for (Phase p : phases) {
-        if (p.firstFailure() != null) {
-          out.println("first failure of " + p.kind() + " at " + p.clients() + " clients: " + p.firstFailure());
-        }
-      }
-      out.println("load average at the end: " + Machine.loadAverage());
+      phases.addAll(measure(SQLITE, server, options, out));
     }
+    if (options.postgresUrl() != null) {
+      try (PostgresSchema schema = PostgresSchema.create(options.postgresUrl());
+          LoadServer server = LoadServer.start(schema.storeToml())) {
+        phases.addAll(measure(POSTGRESQL, server, options, out));
+      }
+    }
+    out.println();
+    out.println("| Store | Clients | join / commit | join / issue | join / ping | join-new-tls / issue"
+        + " | join / ping-admin | >= 0.7x commit | >= 0.7x issue | >= 0.3x ping (64 clients) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---|---|---|");
+    for (String store : List.of(SQLITE, POSTGRESQL)) {
+      for (int c : options.clients()) {
+        double join = rate(phases, store, JOIN, c);
+        if (join == 0) {
+          continue;
+        }
+        double commit = rate(phases, store, COMMIT, c);
+        double issue = rate(phases, store, ISSUE, c);
+        double ping = rate(phases, store, PING, c);
+        out.printf(Locale.ROOT, "| %s | %d | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %s | %s | %s |%n", store, c,
+            join / commit, join / issue, join / ping, rate(phases, store, JOIN_NEW_TLS, c) / issue,
+            join / rate(phases, store, PING_ADMIN, c), verdict(join / commit >= 0.7), verdict(join / issue >= 0.7),
+            c < 64 ? "(no target)" : verdict(join / ping >= 0.3));
+      }
+    }
+    for (Phase p : phases) {
+      if (p.firstFailure() != null) {
+        out.println("first failure of " + p.kind() + " at " + p.clients() + " clients on " + p.store() + ": "
+            + p.firstFailure());
+      }
+    }
+    out.println("load average at the end: " + Machine.loadAverage());
     return phases;
   }
 
-  /** @return succeeded requests per second of a kind at a client count, or 0 when not run */
-  public static double rate(List<Phase> phases, String kind, int clients) {
-    return phases.stream().filter(p -> p.kind().equals(kind) && p.clients() == clients)
+  private static List<Phase> measure(String store, LoadServer server, Options options, PrintStream out)
+      throws Exception {
+    int maxClients = options.clients().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    List<Phase> phases = new ArrayList<>();
+    JdbcStores stores = server.server().mothership().stores();
+    out.println();
+    out.println(store + ": mothership " + server.url() + ", store " + stores.location() + ", load average "
+        + Machine.loadAverage());
+    long started = System.nanoTime();
+    int joins = options.warmup() + 2 * options.requests() * options.clients().size();
+    List<String> tokens = server.issueTokens("load", joins);
+    out.printf(Locale.ROOT, "issued %,d one-shot tokens in %.1f s (outside the measured windows)%n", joins,
+        (System.nanoTime() - started) / 1e9);
+    TokenQueue queue = new TokenQueue(tokens);
+    NewConnectionJoin fresh = new NewConnectionJoin(server);
+
+    List<MothershipClient> clients = new ArrayList<>();
+    for (int i = 0; i < maxClients; i++) {
+      MothershipClient client = server.client();
+      client.get(Wire.TIME, null); // the TLS handshake happens here, outside the window
+      clients.add(client);
+    }
+    List<String> credentials = new ArrayList<>();
+    Phase warmJoins = phase(store, JOIN, Math.min(8, maxClients), options.warmup(), Duration.ofMinutes(5),
+        clients, (client, slot) -> credentials(credentials, join(client, queue.next())));
+    Phase warmPings = phase(store, PING, Math.min(8, maxClients), options.warmup(), Duration.ofMinutes(5),
+        clients, (client, slot) -> client.get(Wire.PING, credentials.get(slot)));
+    out.printf(Locale.ROOT, "warm-up: %d joins (%d failed), %d pings (%d failed)%n", warmJoins.succeeded(),
+        warmJoins.failed(), warmPings.succeeded(), warmPings.failed());
+    if (warmJoins.failed() > 0 || warmPings.failed() > 0) {
+      throw new IllegalStateException("warm-up failed: " + (warmJoins.failed() > 0 ? warmJoins.firstFailure()
+          : warmPings.firstFailure()));
+    }
+    Instant ledgerNow = Instant.now();
+
+    out.println();
+    out.println("| Store | Kind | Clients | Succeeded | Failed | Seconds | Requests/s | p50 ms | p99 ms | max ms |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    List<String> grouping = new ArrayList<>();
+    for (int c : options.clients()) {
+      List<Phase> level = new ArrayList<>();
+      level.add(phase(store, PING, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> client.get(Wire.PING, credentials.get(slot))));
+      level.add(phase(store, PING_ADMIN, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> client.get(Wire.PING, server.adminCredential())));
+      level.add(phase(store, COMMIT, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> stores.tokenLedger().record(ledgerRow(ledgerNow))));
+      level.add(phase(store, ISSUE, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> client.post(Wire.ADMIN + "tokens", issueBody(slot), server.adminCredential())));
+      JdbcStores.CommitStats before = stores.commitStats();
+      level.add(phase(store, JOIN, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> join(client, queue.next())));
+      JdbcStores.CommitStats after = stores.commitStats();
+      if (after.commits() > before.commits()) {
+        grouping.add(String.format(Locale.ROOT, "%d clients: %,d units in %,d commits (%.1f per fsync)", c,
+            after.units() - before.units(), after.commits() - before.commits(),
+            (after.units() - before.units()) / (double) (after.commits() - before.commits())));
+      }
+      level.add(phase(store, JOIN_NEW_TLS, c, options.requests(), options.maxTime(), clients,
+          (client, slot) -> fresh.join(queue.next())));
+      for (Phase p : level) {
+        out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s |%n", p.store(), p.kind(),
+            p.clients(), p.succeeded(), p.failed(), p.seconds(), p.perSecond(), Latency.millis(p.latency().p50Nanos()),
+            Latency.millis(p.latency().p99Nanos()), Latency.millis(p.latency().maxNanos()));
+        out.flush();
+      }
+      phases.addAll(level);
+    }
+    if (!grouping.isEmpty()) {
+      out.println(store + " group commit during the join phases: " + String.join("; ", grouping));
+    }
+    out.println(store + ": load average after " + Machine.loadAverage());
+    return phases;
+  }
+
+  private static final AtomicLong LEDGER_ROWS = new AtomicLong(new SecureRandom().nextLong() >>> 4);
+  private static final String CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+  /** @return a fresh ledger row for the commit floor: a unique jti, a hash of nothing secret */
+  private static LedgerEntry ledgerRow(Instant now) {
+    long n = LEDGER_ROWS.getAndIncrement();
+    char[] id = new char[26];
+    java.util.Arrays.fill(id, '0');
+    for (int i = 25; i >= 14 && n != 0; i--) {
+      id[i] = CROCKFORD.charAt((int) (n & 31));
+      n >>>= 5;
+    }
+    Jti jti = Jti.parse(Jti.PREFIX + "7ZZZZZZZZZZZZZ" + new String(id, 14, 12));
+    return LedgerEntry.issued(jti, "commit@load.test", Role.MEMBER, now, now.plusSeconds(3600), 1,
+        SecretHash.of(jti.value()));
+  }
+
+  private static String verdict(boolean met) {
+    return met ? "meets" : "misses";
+  }
+
+  /** @return succeeded requests per second of a kind at a client count on a store, or 0 when not run */
+  public static double rate(List<Phase> phases, String store, String kind, int clients) {
+    return phases.stream().filter(p -> p.store().equals(store) && p.kind().equals(kind) && p.clients() == clients)
         .mapToDouble(Phase::perSecond).findFirst().orElse(0);
+  }
+
+  private static ObjectNode issueBody(int slot) {
+    ObjectNode body = Wire.object();
+    body.put("for", "issue-" + slot + "@load.test");
+    body.put("one_shot", true);
+    return body;
   }
 
   private static ObjectNode join(MothershipClient client, String token) throws AuraException {
@@ -183,7 +295,7 @@ public final class JoinLoad {
   }
 
   /** One request of a phase. */
-  private interface Request {
+  interface Request {
     /** Sends one request as client number {@code slot}; throws when it fails. */
     void send(MothershipClient client, int slot) throws Exception;
   }
@@ -206,7 +318,7 @@ public final class JoinLoad {
     }
   }
 
-  private static Phase phase(String kind, int clients, int requests, Duration maxTime,
+  static Phase phase(String store, String kind, int clients, int requests, Duration maxTime,
       List<MothershipClient> pool, Request request) throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -274,19 +386,19 @@ public final class JoinLoad {
       System.arraycopy(recorded[t], 0, all, at, counts[t]);
       at += counts[t];
     }
-    return new Phase(kind, clients, total, failed.get(), (end - window[0]) / 1e9, Latency.of(all, total),
+    return new Phase(store, kind, clients, total, failed.get(), (end - window[0]) / 1e9, Latency.of(all, total),
         firstFailure.get());
   }
 
   /**
    * Runs from the command line.
    *
-   * @param args {@code --clients 1,8,64 --requests N --seconds S --warmup N}
+   * @param args {@code --clients 1,8,64 --requests N --seconds S --warmup N [--postgres JDBC_URL]}
    */
   public static void main(String[] args) throws Exception {
-    Arguments a = new Arguments(args, "--clients", "--requests", "--seconds", "--warmup");
+    Arguments a = new Arguments(args, "--clients", "--requests", "--seconds", "--warmup", "--postgres");
     Options options = new Options(a.integers("--clients", List.of(1, 8, 64)), a.integer("--requests", 2000),
-        Duration.ofSeconds(a.integer("--seconds", 15)), a.integer("--warmup", 300));
+        Duration.ofSeconds(a.integer("--seconds", 15)), a.integer("--warmup", 300), a.text("--postgres", null));
     run(options, System.out);
     System.exit(0); // HttpClient selector threads would keep the JVM a little longer
   }

@@ -116,6 +116,10 @@ public final class SyncLatency {
       return thread.isAlive();
     }
 
+    String output() {
+      return out.toString();
+    }
+
     String describe() {
       return "exit " + exit.get() + "\n--- stdout\n" + out + "--- stderr\n" + err;
     }

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,17 +22,28 @@ class LoadHarnessSmokeTest {
   @Test
   @Timeout(120)
   void joinLoad_withFiveRequestsPerKind_joinsEveryTokenAndPingsWithoutFailure() throws Exception {
-    List<JoinLoad.Phase> phases = JoinLoad.run(new JoinLoad.Options(List.of(1, 2), 5, Duration.ofSeconds(30), 2),
-        out);
+    String postgres = System.getenv("AURA_TEST_POSTGRES_URL");
+    boolean withPostgres = postgres != null && !postgres.isBlank();
+    List<JoinLoad.Phase> phases = JoinLoad.run(new JoinLoad.Options(List.of(1, 2), 5, Duration.ofSeconds(30), 2,
+        withPostgres ? postgres : null), out);
 
-    assertThat(phases).extracting(JoinLoad.Phase::kind).containsExactly(JoinLoad.PING, JoinLoad.PING_ADMIN,
-        JoinLoad.JOIN, JoinLoad.PING, JoinLoad.PING_ADMIN, JoinLoad.JOIN);
+    List<String> expected = new ArrayList<>();
+    for (int store = 0; store < (withPostgres ? 2 : 1); store++) {
+      expected.addAll(JoinLoad.KINDS);
+      expected.addAll(JoinLoad.KINDS);
+    }
+    assertThat(phases).extracting(JoinLoad.Phase::kind).containsExactlyElementsOf(expected);
     assertThat(phases).allSatisfy(p -> {
       assertThat(p.failed()).as(p + "\n" + printed).isZero();
       assertThat(p.succeeded()).as(p.toString()).isEqualTo(5);
       assertThat(p.latency().count()).isEqualTo(5);
     });
-    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| join | 2 | 5 | 0 |", "| Clients | join / ping |");
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| SQLite | join | 2 | 5 | 0 |",
+        "| SQLite | join-new-tls | 2 | 5 | 0 |", "| Store | Clients | join / commit |",
+        "SQLite group commit during the join phases: ");
+    if (withPostgres) {
+      assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| PostgreSQL | join | 2 | 5 | 0 |");
+    }
   }
 
   @Test
