@@ -121,7 +121,7 @@ final class SharedIdentity {
     try {
       Optional<MothershipIdentity> stored = stores.identity();
       if (stored.isEmpty() || stored.get().certificatePem() == null || Files.exists(dir.certificate())
-          && sameCertificate(OwnerOnlyFiles.readSmall(dir.certificate(), MAX_PEM), stored.get().certificatePem())) {
+          && MothershipIdentity.sameCertificatePem(OwnerOnlyFiles.readSmall(dir.certificate(), MAX_PEM), stored.get().certificatePem())) {
         return false;
       }
       writePrevious(dir, stores, clock);
@@ -193,7 +193,7 @@ final class SharedIdentity {
       return;
     }
     if (Files.exists(dir.certificate())
-        && sameCertificate(OwnerOnlyFiles.readSmall(dir.certificate(), MAX_PEM), identity.certificatePem())) {
+        && MothershipIdentity.sameCertificatePem(OwnerOnlyFiles.readSmall(dir.certificate(), MAX_PEM), identity.certificatePem())) {
       return;
     }
     byte[] key = identity.privateKeyPem().revealCopy();
@@ -204,9 +204,5 @@ final class SharedIdentity {
     }
     OwnerOnlyFiles.writePublic(dir.certificate(), identity.certificatePem());
     LOG.info("adopted the shared certificate of Mothership {}", identity.mothershipId());
-  }
-
-  private static boolean sameCertificate(String a, String b) {
-    return a.strip().equals(b.strip());
   }
 }

@@ -51,6 +51,18 @@ public record MothershipIdentity(MothershipId mothershipId, String certificatePe
     return Optional.ofNullable(certificatePem);
   }
 
+  /**
+   * Whether two PEM texts hold the same certificate as far as instances sharing one are concerned: equal once
+   * every whitespace character is removed (instances and tools differ in line breaks and a final newline). The
+   * one rule for "is this the shared certificate": the store's compare-and-swap and an instance's check of its
+   * own files both use it.
+   *
+   * @return false if either is null
+   */
+  public static boolean sameCertificatePem(String a, String b) {
+    return a != null && b != null && a.replaceAll("\\s", "").equals(b.replaceAll("\\s", ""));
+  }
+
   /** @return a redacted form: the id and whether a certificate is held, never the key */
   @Override
   public String toString() {

@@ -91,7 +91,7 @@ public final class JdbcIdentityStore {
           if (!rs.next()) {
             throw new SQLException("no stored identity " + rotated.mothershipId() + " to rotate");
           }
-          if (!samePem(rs.getString(1), previous.certificatePem())) {
+          if (!MothershipIdentity.sameCertificatePem(rs.getString(1), previous.certificatePem())) {
             return false;
           }
         }
@@ -127,11 +127,6 @@ public final class JdbcIdentityStore {
       feed.afterCommit(new StoreChange(StoreChange.Topic.CERTIFICATE, previous.handoverSequence()));
     }
     return replaced;
-  }
-
-  /** PEM texts of one certificate written by different instances may differ in line breaks only. */
-  private static boolean samePem(String stored, String expected) {
-    return stored != null && stored.replaceAll("\\s", "").equals(expected.replaceAll("\\s", ""));
   }
 
   /** @return the certificates rotated away from whose grace has not ended at {@code now}, oldest first */
