@@ -115,8 +115,7 @@ final class JoinCommand extends BaseCommand {
         if (!PeerClient.unreachable(e) || i == given.size() - 1) {
           break;
         }
-        err().println("warning: " + base + ": " + e.getMessage()
-            + "; trying " + given.get(i + 1));
+        err().println("failover: " + base + " unreachable (" + e.getMessage() + "); trying " + given.get(i + 1));
       }
     }
     try {
