@@ -63,7 +63,7 @@ final class AuditReplication {
     return true;
   }
 
-  /** Sends every follower the entries it lacks (called on each heartbeat). */
+  /** Sends every follower the entries it lacks (once a heartbeat interval, on a thread of its own). */
   void tick() {
     for (ControlSessions.Connection c : followers.keySet()) {
       sendPage(c);

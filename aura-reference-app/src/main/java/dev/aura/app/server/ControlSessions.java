@@ -97,6 +97,7 @@ public final class ControlSessions implements AutoCloseable {
   private final AuditReplication audit;
   private final Map<PeerId, Set<Connection>> connections = new ConcurrentHashMap<>();
   private final ScheduledExecutorService heartbeats;
+  private final ScheduledExecutorService auditPages;
 
   /** The instance list of heartbeats; none until {@link #announceInstances}. */
   private volatile java.util.function.Supplier<List<String>> instanceUrls = List::of;
@@ -120,8 +121,21 @@ public final class ControlSessions implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.auditPages = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "aura-audit-pages");
+      t.setDaemon(true);
+      return t;
+    });
     long period = mothership.config().peers().heartbeatInterval().toMillis();
     heartbeats.scheduleAtFixedRate(this::heartbeat, period, period, TimeUnit.MILLISECONDS);
+    // audit pages read the store, which may wait for the pool's connect timeout: never on the heartbeat thread
+    auditPages.scheduleWithFixedDelay(() -> {
+      try {
+        audit.tick();
+      } catch (RuntimeException e) { // a thrown tick would end the schedule
+        LOG.warn("sending audit pages failed: {}", e.toString());
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
     mothership.addRevocationListener(this::onRevoked);
     mothership.addRotationListener(this::onRotated);
   }
@@ -183,11 +197,11 @@ public final class ControlSessions implements AutoCloseable {
   }
 
   private void heartbeat() {
-    audit.tick();
     try {
       Instant now = mothership.clock().instant();
-      // one probe a beat, not one a peer; told so that peers which know other instances fail over to them
-      boolean storeUnreachable = !connections.isEmpty() && !mothership.storeAnswers();
+      // one probe a beat, not one a peer, and never waited for; told so that peers which know other instances
+      // fail over to them
+      boolean storeUnreachable = !connections.isEmpty() && !mothership.storeAnsweredLately();
       List<String> instances = instanceUrls.get();
       for (Set<Connection> set : connections.values()) {
         for (Connection c : set) {
@@ -320,6 +334,7 @@ public final class ControlSessions implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    auditPages.shutdownNow();
     sync.close();
     for (Set<Connection> set : connections.values()) {
       for (Connection c : set) {

@@ -959,6 +959,14 @@ public final class MothershipService implements AutoCloseable {
     return storeProbe.answers();
   }
 
+  /**
+   * @return as {@link #storeAnswers} but without waiting: the last probe's verdict, false while one waits past
+   *     2 s (for heartbeats, which must keep their rhythm while the database is away)
+   */
+  public boolean storeAnsweredLately() {
+    return storeProbe.answeredLately();
+  }
+
   /** @return the {@code /healthz} reasons that apply now; empty when healthy */
   public List<String> healthProblems() {
     List<String> reasons = new ArrayList<>();

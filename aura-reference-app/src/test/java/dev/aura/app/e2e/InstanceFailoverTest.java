@@ -156,8 +156,8 @@ class InstanceFailoverTest {
       Cli.Result carol = Cli.run(env("carol"), "mothership", "join", "--url", urlA, "--url", urlB, "--token",
           issue("b", "carol@acme.com"), "--announce", "127.0.0.1");
       assertThat(carol.exit()).as(carol.toString()).isZero();
-      assertThat(carol.err()).startsWith("warning: " + urlA + ": cannot reach 127.0.0.1:" + port("a")
-          + ": tcp connect: connection refused; trying " + urlB + "\n");
+      assertThat(carol.err()).startsWith("failover: " + urlA + " unreachable (cannot reach 127.0.0.1:" + port("a")
+          + ": tcp connect: connection refused); trying " + urlB + "\n");
       assertThat(carol.field("joined")).endsWith(" at " + urlB);
       assertThat(carol.field("instances")).isEqualTo(urlB + ", " + urlA);
 
