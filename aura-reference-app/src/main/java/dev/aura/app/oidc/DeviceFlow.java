@@ -27,10 +27,18 @@ import java.time.Duration;
  * response parsers over {@link IdpHttps}: asks the IdP for a user code, prints "open URL and enter code
  * XXXX-XXXX", polls the token endpoint at the IdP's interval ({@code authorization_pending}: wait;
  * {@code slow_down}: 5 seconds more, section 3.5) until the person approves, denies ({@code access_denied}) or
- * the code expires ({@code expired_token}), and returns the ID token. The ID token is never printed, stored or
- * put in an exception.
+ * the code expires ({@code expired_token}), and returns the ID token. A server error of the IdP's own
+ * (HTTP 5xx) is polled past up to {@value #MAX_SERVER_ERRORS} times in a row, with a notice. The ID token is
+ * never printed, stored or put in an exception.
  */
 public final class DeviceFlow {
+  /**
+   * Server errors (HTTP 5xx) in a row the poll rides out before giving up: a fault of the IdP's says nothing
+   * about the approval (Keycloak once answered a poll right after one with a 500 {@code unknown_error}).
+   */
+  static final int MAX_SERVER_ERRORS = 3;
+  private static final String NOT_OAUTH = "an answer that is not an OAuth error";
+
   /** Waits between polls (a test may shorten nothing: the IdP sets the interval). */
   @FunctionalInterface
   public interface Sleeper {
@@ -93,6 +101,7 @@ public final class DeviceFlow {
     long deadline = System.nanoTime() + Duration.ofSeconds(lifetime).toNanos();
     HTTPRequest poll = new TokenRequest(tokenEndpoint, client, new DeviceCodeGrant(code.getDeviceCode()))
         .toHTTPRequest();
+    int serverErrors = 0;
     while (true) {
       try {
         sleeper.sleep(interval);
@@ -100,13 +109,31 @@ public final class DeviceFlow {
         Thread.currentThread().interrupt();
         throw new AuraException("identity provider sign-in interrupted");
       }
+      HTTPResponse http = post(tokenEndpoint, poll);
       TokenResponse answer;
       try {
-        answer = OIDCTokenResponseParser.parse(post(tokenEndpoint, poll));
+        answer = OIDCTokenResponseParser.parse(http);
       } catch (ParseException e) {
+        if (http.getStatusCode() >= 500 && ++serverErrors <= MAX_SERVER_ERRORS) {
+          askAgain(http.getStatusCode(), NOT_OAUTH);
+          checkDeadline(deadline, code, lifetime);
+          continue;
+        }
         throw new AuraException("identity provider sign-in failed", "unexpected token answer from "
-            + tokenEndpoint + ": " + e.getMessage());
+            + tokenEndpoint + " (HTTP " + http.getStatusCode() + "): " + e.getMessage());
       }
+      if (!answer.indicatesSuccess() && http.getStatusCode() >= 500) {
+        ErrorObject e = answer.toErrorResponse().getErrorObject();
+        String what = e.getCode() == null ? NOT_OAUTH : describe(e);
+        if (++serverErrors > MAX_SERVER_ERRORS) {
+          throw new AuraException("identity provider sign-in failed", what + " (HTTP " + http.getStatusCode() + ", "
+              + serverErrors + " times in a row from " + tokenEndpoint + ")");
+        }
+        askAgain(http.getStatusCode(), what);
+        checkDeadline(deadline, code, lifetime);
+        continue;
+      }
+      serverErrors = 0;
       if (answer.indicatesSuccess()) {
         if (!(answer.toSuccessResponse() instanceof OIDCTokenResponse oidc)
             || oidc.getOIDCTokens().getIDTokenString() == null) {
@@ -128,11 +155,22 @@ public final class DeviceFlow {
                 + " again");
         default -> throw new AuraException("identity provider sign-in failed", describe(e));
       }
-      if (System.nanoTime() > deadline) {
-        throw new AuraException("identity provider sign-in expired", "code " + code.getUserCode().getValue()
-            + " was not approved within " + lifetime + "s: run the command again");
-      }
+      checkDeadline(deadline, code, lifetime);
     }
+  }
+
+  private static void checkDeadline(long deadline, DeviceAuthorizationSuccessResponse code, long lifetime)
+      throws AuraException {
+    if (System.nanoTime() > deadline) {
+      throw new AuraException("identity provider sign-in expired", "code " + code.getUserCode().getValue()
+          + " was not approved within " + lifetime + "s: run the command again");
+    }
+  }
+
+  /** A fault of the IdP's own (HTTP 5xx) while polling: the approval may well be there at the next poll. */
+  private void askAgain(int status, String what) {
+    out.println("identity provider answered HTTP " + status + " (" + what + "); asking again");
+    out.flush();
   }
 
   private HTTPResponse post(URI endpoint, HTTPRequest request) throws AuraException {

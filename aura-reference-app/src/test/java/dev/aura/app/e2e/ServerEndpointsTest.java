@@ -79,11 +79,14 @@ class ServerEndpointsTest {
 
   @Test
   void oversizedBody_isRefusedWith413WithoutReadingIt() {
-    String big = "{\"token\":\"" + "a".repeat(Wire.MAX_BODY_BYTES + 10) + "\"}";
-    HttpResponse<String> r = https.send(https.request(Wire.JOIN).header(Wire.PROTOCOL_HEADER, "1")
-        .POST(HttpRequest.BodyPublishers.ofString(big)).build());
-    assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(r.body()).contains("request body too large");
+    // Only the headers are sent: the server must answer from the declared length, without waiting for the
+    // body. (Sending the body too makes the test racy: the server closes after the 413 with the body unread,
+    // which may reset the connection before the client has read the answer.)
+    String answer = https.raw("POST " + Wire.JOIN + " HTTP/1.1\r\nHost: " + m.url().getAuthority() + "\r\n"
+        + Wire.PROTOCOL_HEADER + ": 1\r\nContent-Type: application/json\r\nContent-Length: "
+        + (Wire.MAX_BODY_BYTES + 10) + "\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 413 ").contains("request body too large")
+        .contains((Wire.MAX_BODY_BYTES + 10) + " bytes, at most " + Wire.MAX_BODY_BYTES);
   }
 
   @Test
