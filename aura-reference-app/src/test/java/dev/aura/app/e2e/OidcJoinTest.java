@@ -64,10 +64,27 @@ class OidcJoinTest {
   /** Joins through the real CLI's device flow, approving the printed code as {@code user}. */
   private static Cli.Result deviceJoin(MothershipFixture m, MothershipFixture.Peer peer, String token, String user,
       String expectedPage) {
-    try (Background join = new Background(peer.env(), "mothership", "join", "--url", m.url().toString(), "--token",
-        token, "--announce", "127.0.0.1", "--idp-ca-file", kc.caFile().toString())) {
-      return approveAndWait(join, user, expectedPage);
+    return onceMoreIfKeycloakFailed(() -> {
+      try (Background join = new Background(peer.env(), "mothership", "join", "--url", m.url().toString(),
+          "--token", token, "--announce", "127.0.0.1", "--idp-ca-file", kc.caFile().toString())) {
+        return approveAndWait(join, user, expectedPage);
+      }
+    });
+  }
+
+  /**
+   * Keycloak 26.5.6 sometimes answers the first poll after an approval with a 500 (a NullPointerException in its
+   * {@code DeviceGrantType}: the approved code's client session is not there yet, seen once in CI); the CLI
+   * polls past the 500, and if Keycloak has spent the code meanwhile it fails, as it should. Nothing of the join token is consumed before the
+   * sign-in, so the whole command is run once more; a second failure fails the test.
+   */
+  private static Cli.Result onceMoreIfKeycloakFailed(java.util.function.Supplier<Cli.Result> command) {
+    Cli.Result first = command.get();
+    if (first.exit() == 0 || !first.out().contains("identity provider answered HTTP 500")) {
+      return first;
     }
+    System.out.println("Keycloak answered a device-flow poll with HTTP 500; running the command once more");
+    return command.get();
   }
 
   private static Cli.Result approveAndWait(Background cli, String user, String expectedPage) {
@@ -318,12 +335,14 @@ class OidcJoinTest {
         }
       }
       // Enabled again, Carol reasserts with the device flow and has access again.
-      try (Background reassert = new Background(carol.env(), "mothership", "reassert", "--idp-ca-file",
-          kc.caFile().toString())) {
-        Cli.Result r = approveAndWait(reassert, "carol", "Device Login Successful");
-        assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("reasserted: carol@acme.com at " + kc.issuer("acme"));
-      }
+      Cli.Result r = onceMoreIfKeycloakFailed(() -> {
+        try (Background reassert = new Background(carol.env(), "mothership", "reassert", "--idp-ca-file",
+            kc.caFile().toString())) {
+          return approveAndWait(reassert, "carol", "Device Login Successful");
+        }
+      });
+      assertThat(r.exit()).as(r.toString()).isZero();
+      assertThat(r.out()).contains("reasserted: carol@acme.com at " + kc.issuer("acme"));
       assertThat(carol.run("mothership", "ping").exit()).isZero();
       assertThat(audit(m)).containsPattern("idp_reasserted peer_[0-9a-f]{8} by oidc:\\S+ for carol@acme.com from"
           + " 127.0.0.1");
