@@ -24,6 +24,9 @@ import javax.net.ssl.SSLSocket;
  * side why the connection ends (for example {@code revoked}). Thread-safe.
  */
 public final class DirectLink implements AutoCloseable {
+  /** The close code for a frame that parsed but whose content could not be handled (a malformed hash, say). */
+  public static final String BAD_MESSAGE = "bad_message";
+
   /** What the owner of a link does with what arrives. */
   interface Handler {
     /** A request or notice from the other peer; reply with {@link DirectLink#reply}. Runs on the reader. */
@@ -76,10 +79,13 @@ public final class DirectLink implements AutoCloseable {
           handler.received(this, m);
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       if (!closed && closeReason.isEmpty()) {
         closeReason = "connection lost: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
       }
+    } catch (RuntimeException e) { // a well-formed frame whose content this side refused: say so, typed
+      close(BAD_MESSAGE, "a message could not be handled: "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } finally {
       shut();
       waiting.values().forEach(f -> f.completeExceptionally(new IOException("direct connection closed")));

@@ -96,6 +96,46 @@ class DirectNodeTest {
   }
 
   @Test
+  void aMessageTheOtherSideCannotHandle_closesTheLinkOnBothSides_withATypedReason() throws Exception {
+    Hint hint = listen(bob, verifierFor(bob));
+    DirectLink link = dial(alice, BOB, hint);
+    DirectLink theirs = accepted.poll(5, TimeUnit.SECONDS);
+    assertThat(theirs).isNotNull();
+    BlockingQueue<String> aliceSaw = new LinkedBlockingQueue<>();
+    BlockingQueue<String> bobSaw = new LinkedBlockingQueue<>();
+    link.start(new DirectLink.Handler() {
+      @Override
+      public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {}
+
+      @Override
+      public void closed(DirectLink l, String reason) {
+        aliceSaw.add(reason);
+      }
+    });
+    theirs.start(new DirectLink.Handler() {
+      @Override
+      public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {
+        dev.aura.sync.ContentHash.parse(message.path("hash").asText()); // as blob_get does
+      }
+
+      @Override
+      public void closed(DirectLink l, String reason) {
+        bobSaw.add(reason);
+      }
+    });
+    com.fasterxml.jackson.databind.node.ObjectNode get = dev.aura.app.protocol.Wire.object();
+    get.put("type", "blob_get");
+    get.put("hash", "not-a-hash");
+    link.send(get);
+
+    String bobs = bobSaw.poll(5, TimeUnit.SECONDS);
+    assertThat(bobs).startsWith("bad_message: a message could not be handled: ");
+    assertThat(aliceSaw.poll(5, TimeUnit.SECONDS)).isEqualTo(bobs);
+    assertThat(link.isOpen()).isFalse();
+    assertThat(theirs.isOpen()).isFalse();
+  }
+
+  @Test
   void swappedIdentity_someoneElsesOnAnotherKey_isRefusedAsKeyMismatch() throws Exception {
     Hint hint = listen(bob, verifierFor(bob));
     OwnIdentity mallory = OwnIdentity.open(temp.resolve("mallory"), kit.clock(), null);
