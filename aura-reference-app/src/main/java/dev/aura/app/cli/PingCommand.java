@@ -85,6 +85,14 @@ final class PingCommand extends BaseCommand {
       peer.rotateCredential();
       rotated = true;
     }
+    boolean learned = false;
+    if (peer != null) { // an instance started since the last refresh: kept for the next failover
+      try {
+        learned = peer.learnInstances(r, "in the ping answer of " + client.hostPort());
+      } catch (AuraException e) {
+        err().println("warning: " + e.getMessage() + " (kept the previous list)");
+      }
+    }
     String credential = r.hasNonNull("peer_id")
         ? "accepted (" + r.get("peer_id").asText() + ", " + r.path("role").asText() + ")"
         : "accepted (local admin)";
@@ -115,6 +123,10 @@ final class PingCommand extends BaseCommand {
             + " will be refused as expired or not yet valid; check NTP)" : ""));
     out().println("mothership: " + r.path("mothership_id").asText());
     out().println("credential: " + credential + (rotated ? ", rotated" : ""));
+    if (learned) {
+      out().println("instances: " + peer.instanceOrder().stream().map(java.net.URI::toString)
+          .collect(java.util.stream.Collectors.joining(", ")));
+    }
     if (peer != null && peer.followedHandover()) {
       out().println("pinned: " + peer.state.pins().describe(env.clock().instant())
           + " (followed the Mothership's signed certificate handover)");

@@ -338,6 +338,7 @@ public final class ApiHandler extends Handler.Abstract {
       Object kid = dev.aura.token.TokenDecoder.decode(call.bearer()).header().map(h -> h.get("kid")).orElse(null);
       body.put("rotate", call.session.peer().shouldRotate(mothership.clock().instant())
           || !mothership.keys().primaryKid().equals(kid));
+      server.instances().ifPresent(i -> i.addPeerUrls(body)); // a peer that only pings learns new instances
     }
     body.put("revocation_version", mothership.revocations().version());
     return body;
