@@ -92,18 +92,26 @@ class MothershipGroupTest {
       String urlA = group.url("a").toString();
       Cli.Result joined = ok(group.join("alice", "a", issue(group, "a", "alice@acme.com")));
       assertThat(joined.field("instances")).isEqualTo(urlA);
+      ok(group.join("bob", "a", issue(group, "a", "bob@acme.com"))); // never connects: only pings
       try (Background connect = new Background(group.env("alice"), "mothership", "connect")) {
         connect.awaitOutput("connected: ", 1, BOUND);
         group.start("b");
         String urlB = group.url("b").toString();
         connect.awaitOutput("instances: " + urlA + ", " + urlB + "\n", 1, BOUND);
         assertThat(Files.readString(temp.resolve("alice").resolve("instances.json"))).contains(urlB);
+        // A knows B now (alice heard it): a peer that only pings learns it from the ping's answer
+        Cli.Result ping = ok(Cli.run(group.env("bob"), "mothership", "ping"));
+        assertThat(ping.out()).endsWith("instances: " + urlA + ", " + urlB + "\n");
+        assertThat(Files.readString(temp.resolve("bob").resolve("instances.json"))).contains(urlB);
+        assertThat(ok(Cli.run(group.env("bob"), "mothership", "ping")).out()).doesNotContain("instances: ");
 
         a.kill(); // the peer never refreshed since B started, and still fails over to it
         connect.awaitOutput(" (heartbeat 1s)\n", 2, BOUND); // a connected: line ("disconnected: " is not one)
         assertThat(connect.out()).contains("failover: " + urlA + " unreachable (");
         assertThat(connect.out().substring(connect.out().lastIndexOf("\nconnected: ") + 1))
             .contains(" at " + urlB + " as ");
+        assertThat(ok(Cli.run(group.env("bob"), "mothership", "ping")).out()) // and so does the one that pings
+            .contains("failover: " + urlA + " unreachable (").contains("; trying " + urlB + "\n");
       }
     }
   }
@@ -212,7 +220,8 @@ class MothershipGroupTest {
         for (int run = 1; run <= 3; run++) {
           long written = System.nanoTime();
           Files.writeString(a.resolve("latency-" + run + ".txt"), "run " + run + "\n");
-          long[] took = awaitEach(written, b.resolve("latency-" + run + ".txt"), c.resolve("latency-" + run + ".txt"));
+          long[] took = awaitEach(written, List.of(syncA, syncB, syncC), b.resolve("latency-" + run + ".txt"),
+              c.resolve("latency-" + run + ".txt"));
           System.out.printf("MothershipGroupTest: event relay, run %d: alice on A to bob on B %d ms, to carol on"
               + " A (same instance) %d ms%n", run, took[0] / 1_000_000, took[1] / 1_000_000);
         }
@@ -337,13 +346,28 @@ class MothershipGroupTest {
     }
   }
 
-  /** @return for each file, the nanoseconds from {@code since} until it appeared (polled together, every 2 ms) */
-  private static long[] awaitEach(long since, Path... files) throws InterruptedException {
+  /**
+   * @return for each file, the nanoseconds from {@code since} until it appeared (polled together, every 2 ms);
+   *     on timeout the failure shows what the syncs printed and where this JVM's threads are (the syncs run in it)
+   */
+  private static long[] awaitEach(long since, List<Background> syncs, Path... files) throws InterruptedException {
     long[] took = new long[files.length];
     int left = files.length;
     while (left > 0) {
-      assertThat(System.nanoTime() - since).as("%s appeared within %s", List.of(files), BOUND)
-          .isLessThan(BOUND.toNanos());
+      if (System.nanoTime() - since >= BOUND.toNanos()) {
+        StringBuilder why = new StringBuilder(List.of(files) + " did not all appear within " + BOUND + "\n");
+        for (Background sync : syncs) {
+          why.append("--- sync out\n").append(sync.out()).append("--- sync err\n").append(sync.err());
+        }
+        why.append("--- threads\n");
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+          why.append(t.getName()).append(' ').append(t.getState()).append('\n');
+          for (int i = 0; i < Math.min(stack.length, 25); i++) {
+            why.append("    at ").append(stack[i]).append('\n');
+          }
+        });
+        throw new AssertionError(why.toString());
+      }
       for (int i = 0; i < files.length; i++) {
         if (took[i] == 0 && Files.exists(files[i])) {
           took[i] = System.nanoTime() - since;
