@@ -8,6 +8,7 @@ import dev.aura.app.testing.Background;
 import dev.aura.app.testing.ChildProcess;
 import dev.aura.app.testing.Cli;
 import dev.aura.app.testing.PostgresSchema;
+import dev.aura.app.testing.Trees;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -350,11 +351,9 @@ class InstanceFailoverTest {
    * written would log an empty version as an event of its own, and the accounting counts one event per file.
    */
   private void write(Path dir, int from, int n) throws IOException {
-    Path staging = Files.createDirectories(temp.resolve("staging"));
     for (int i = from; i < from + n; i++) {
-      String name = String.format("file-%03d.txt", i);
-      Path written = Files.writeString(staging.resolve(name), "content of file " + i + "\n");
-      Files.move(written, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Trees.writeWhole(temp.resolve("staging"), dir.resolve(String.format("file-%03d.txt", i)),
+          "content of file " + i + "\n");
     }
   }
 

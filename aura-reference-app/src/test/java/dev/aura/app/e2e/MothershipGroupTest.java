@@ -219,15 +219,16 @@ class MothershipGroupTest {
         syncC.awaitOutput("syncing: ");
         for (int run = 1; run <= 3; run++) {
           long written = System.nanoTime();
-          Files.writeString(a.resolve("latency-" + run + ".txt"), "run " + run + "\n");
+          Trees.writeWhole(temp.resolve("staging"), a.resolve("latency-" + run + ".txt"), "run " + run + "\n");
           long[] took = awaitEach(written, List.of(syncA, syncB, syncC), b.resolve("latency-" + run + ".txt"),
               c.resolve("latency-" + run + ".txt"));
           System.out.printf("MothershipGroupTest: event relay, run %d: alice on A to bob on B %d ms, to carol on"
               + " A (same instance) %d ms%n", run, took[0] / 1_000_000, took[1] / 1_000_000);
         }
-        for (int i = 0; i < files; i++) { // both instances append to one workspace at once
-          Files.writeString(a.resolve("from-alice-" + i + ".txt"), "alice " + i + "\n");
-          Files.writeString(b.resolve("from-bob-" + i + ".txt"), "bob " + i + "\n");
+        for (int i = 0; i < files; i++) { // both instances append to one workspace at once; files written whole,
+          // so that each appears once, with its content (the trees are compared as soon as all exist)
+          Trees.writeWhole(temp.resolve("staging"), a.resolve("from-alice-" + i + ".txt"), "alice " + i + "\n");
+          Trees.writeWhole(temp.resolve("staging"), b.resolve("from-bob-" + i + ".txt"), "bob " + i + "\n");
         }
         for (int i = 0; i < files; i++) {
           for (Path tree : List.of(a, b, c)) {

@@ -61,6 +61,16 @@ public record Trees(Map<String, String> entries) {
     return new Trees(out);
   }
 
+  /**
+   * Writes {@code text} into {@code staging} (outside the synced tree, on the same file system) and moves it to
+   * {@code file} whole: a scan that caught a file created but not yet written would sync its empty version as an
+   * event of its own, and a test that waits for the file to exist could then see it empty.
+   */
+  public static void writeWhole(Path staging, Path file, String text) throws IOException {
+    Path written = Files.writeString(Files.createDirectories(staging).resolve(file.getFileName()), text);
+    Files.move(written, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   /** Waits until {@code file} exists, failing after {@code bound}. */
   public static void await(Path file, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
