@@ -69,6 +69,19 @@ class DirectNodeTest {
     return new DirectNode(own, verifierFor(own), l -> { }).dial(expected, hint, TIMEOUT);
   }
 
+  /** A handler that ignores messages and records why the link closed. */
+  private static DirectLink.Handler closingInto(BlockingQueue<String> reasons) {
+    return new DirectLink.Handler() {
+      @Override
+      public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {}
+
+      @Override
+      public void closed(DirectLink l, String reason) {
+        reasons.add(reason);
+      }
+    };
+  }
+
   @Test
   void genuineIdentities_onTheirOwnKeys_authenticateBothSides() throws Exception {
     Hint hint = listen(bob, verifierFor(bob));
@@ -80,15 +93,7 @@ class DirectNodeTest {
     assertThat(theirs.remote().peer()).isEqualTo(ALICE);
     assertThat(theirs.remote().keyFingerprint()).isEqualTo(alice.tls().fingerprint());
     BlockingQueue<String> closedWith = new LinkedBlockingQueue<>();
-    theirs.start(new DirectLink.Handler() {
-      @Override
-      public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {}
-
-      @Override
-      public void closed(DirectLink l, String reason) {
-        closedWith.add(reason);
-      }
-    });
+    theirs.start(closingInto(closedWith));
     link.close("revoked", "peer revoked: " + ALICE);
 
     assertThat(closedWith.poll(5, TimeUnit.SECONDS)).isEqualTo("revoked: peer revoked: " + ALICE);
@@ -103,15 +108,7 @@ class DirectNodeTest {
     assertThat(theirs).isNotNull();
     BlockingQueue<String> aliceSaw = new LinkedBlockingQueue<>();
     BlockingQueue<String> bobSaw = new LinkedBlockingQueue<>();
-    link.start(new DirectLink.Handler() {
-      @Override
-      public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {}
-
-      @Override
-      public void closed(DirectLink l, String reason) {
-        aliceSaw.add(reason);
-      }
-    });
+    link.start(closingInto(aliceSaw));
     theirs.start(new DirectLink.Handler() {
       @Override
       public void received(DirectLink l, com.fasterxml.jackson.databind.node.ObjectNode message) {

@@ -3,25 +3,13 @@ package dev.aura.app.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import dev.aura.app.testing.Cli;
+import dev.aura.app.testing.HttpsTestServer;
 import dev.aura.app.testing.MothershipFixture;
-import dev.aura.tls.PemFiles;
-import dev.aura.tls.SelfSignedCertificateGenerator;
-import dev.aura.tls.TlsIdentity;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.regex.Pattern;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,30 +25,18 @@ class OidcDiscoveryTest {
   @TempDir
   Path temp;
 
-  private HttpsServer idp;
+  private HttpsTestServer idp;
   private Path caFile;
   private String issuer;
   private volatile String announcedIssuer;
 
   @BeforeEach
   void idp() throws Exception {
-    TlsIdentity identity = SelfSignedCertificateGenerator.builder(Clock.systemUTC()).commonName("idp-test")
-        .validity(Duration.ofDays(1)).build().generate();
-    caFile = temp.resolve("idp-ca.pem");
-    PemFiles.write(identity, caFile, temp.resolve("idp.key"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    char[] password = "test-only".toCharArray();
-    keys.setKeyEntry("idp", identity.exportPrivateKey(), password, identity.chain().toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, password);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(kmf.getKeyManagers(), null, null);
-    idp = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    idp.setHttpsConfigurator(new HttpsConfigurator(ssl));
-    issuer = "https://127.0.0.1:" + idp.getAddress().getPort() + "/realms/acme";
+    idp = HttpsTestServer.start(temp);
+    caFile = idp.caFile();
+    issuer = idp.base() + "/realms/acme";
     announcedIssuer = issuer;
-    idp.createContext("/realms/acme/.well-known/openid-configuration", exchange -> {
+    idp.server().createContext("/realms/acme/.well-known/openid-configuration", exchange -> {
       byte[] body = ("{\"issuer\":\"" + announcedIssuer + "\",\"authorization_endpoint\":\"" + issuer
           + "/auth\",\"token_endpoint\":\"" + issuer + "/token\",\"jwks_uri\":\"" + issuer + "/certs\","
           + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
@@ -70,12 +46,11 @@ class OidcDiscoveryTest {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    idp.start();
   }
 
   @AfterEach
   void stop() {
-    idp.stop(0);
+    idp.close();
   }
 
   private void configure(MothershipFixture m, boolean trustTheIdp) throws Exception {

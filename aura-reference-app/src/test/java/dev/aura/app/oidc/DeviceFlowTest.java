@@ -4,30 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.aura.app.AuraException;
-import dev.aura.tls.PemFiles;
-import dev.aura.tls.SelfSignedCertificateGenerator;
-import dev.aura.tls.TlsIdentity;
+import dev.aura.app.testing.HttpsTestServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,8 +38,7 @@ class DeviceFlowTest {
   @TempDir
   Path temp;
 
-  private HttpsServer idp;
-  private Path caFile;
+  private HttpsTestServer idp;
   private URI issuer;
   private final Deque<String> answers = new ArrayDeque<>();
   private final AtomicInteger polls = new AtomicInteger();
@@ -57,31 +46,19 @@ class DeviceFlowTest {
 
   @BeforeEach
   void idp() throws Exception {
-    TlsIdentity identity = SelfSignedCertificateGenerator.builder(Clock.systemUTC()).commonName("idp-test")
-        .validity(Duration.ofDays(1)).build().generate();
-    caFile = temp.resolve("idp-ca.pem");
-    PemFiles.write(identity, caFile, temp.resolve("idp.key"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    char[] password = "test-only".toCharArray();
-    keys.setKeyEntry("idp", identity.exportPrivateKey(), password, identity.chain().toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, password);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(kmf.getKeyManagers(), null, null);
-    idp = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    idp.setHttpsConfigurator(new HttpsConfigurator(ssl));
-    String base = "https://127.0.0.1:" + idp.getAddress().getPort() + "/realms/acme";
+    idp = HttpsTestServer.start(temp);
+    String base = idp.base() + "/realms/acme";
     issuer = URI.create(base);
-    idp.createContext("/realms/acme/.well-known/openid-configuration", x -> answer(x, 200, "{\"issuer\":\"" + base
+    HttpsServer server = idp.server();
+    server.createContext("/realms/acme/.well-known/openid-configuration", x -> answer(x, 200, "{\"issuer\":\"" + base
         + "\",\"authorization_endpoint\":\"" + base + "/auth\",\"token_endpoint\":\"" + base + "/token\","
         + "\"device_authorization_endpoint\":\"" + base + "/device/auth\",\"jwks_uri\":\"" + base + "/certs\","
         + "\"response_types_supported\":[\"code\"],\"subject_types_supported\":[\"public\"],"
         + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}"));
-    idp.createContext("/realms/acme/device/auth", x -> answer(x, 200, "{\"device_code\":\"dc-1\",\"user_code\":"
+    server.createContext("/realms/acme/device/auth", x -> answer(x, 200, "{\"device_code\":\"dc-1\",\"user_code\":"
         + "\"BJLG-XBUY\",\"verification_uri\":\"" + base + "/device\",\"verification_uri_complete\":\"" + base
         + "/device?user_code=BJLG-XBUY\",\"expires_in\":600,\"interval\":1}"));
-    idp.createContext("/realms/acme/token", x -> {
+    server.createContext("/realms/acme/token", x -> {
       polls.incrementAndGet();
       String next;
       synchronized (answers) {
@@ -90,12 +67,11 @@ class DeviceFlowTest {
       int space = next.indexOf(' ');
       answer(x, Integer.parseInt(next.substring(0, space)), next.substring(space + 1));
     });
-    idp.start();
   }
 
   @AfterEach
   void stop() {
-    idp.stop(0);
+    idp.close();
   }
 
   private static void answer(HttpExchange exchange, int status, String json) throws IOException {
@@ -111,7 +87,7 @@ class DeviceFlowTest {
     synchronized (answers) {
       answers.addAll(java.util.List.of(tokenAnswers));
     }
-    DeviceFlow flow = new DeviceFlow(IdpHttps.create(caFile, Duration.ofSeconds(5)), new PrintWriter(printed, true),
+    DeviceFlow flow = new DeviceFlow(IdpHttps.create(idp.caFile(), Duration.ofSeconds(5)), new PrintWriter(printed, true),
         d -> { }); // the IdP's interval is not waited for: the answers come in order anyway
     return flow.signIn(issuer, "aura", "openid email");
   }
