@@ -166,6 +166,7 @@ public final class DirectVsRelayed {
         for (SyncLatency.CliThread s : syncs) {
           require(s.awaitOutput("reconnecting in", options.bound()), syncs, "did not notice the Mothership stopped");
         }
+        require(proxy.awaitAllClosed(options.bound()), syncs, "kept a connection through the stopped proxy");
       }
       proxy.resetCount();
       Path scratch = Files.createDirectories(root.resolve("scratch"));
@@ -353,6 +354,11 @@ public final class DirectVsRelayed {
           upstream.connect(target, 5_000);
           open.add(client);
           open.add(upstream);
+          if (stopped) { // accepted while stop() ran: it may have closed the open ones before these were added
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+          }
           pump(client, upstream);
           pump(upstream, client);
         } catch (IOException e) {
@@ -394,6 +400,15 @@ public final class DirectVsRelayed {
 
     long count() {
       return bytes.get();
+    }
+
+    /** @return whether every proxied connection was closed within {@code bound} */
+    boolean awaitAllClosed(Duration bound) throws InterruptedException {
+      long deadline = System.nanoTime() + bound.toNanos();
+      while (!open.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      return open.isEmpty();
     }
 
     void resetCount() {
