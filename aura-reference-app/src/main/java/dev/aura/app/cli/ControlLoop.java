@@ -382,8 +382,7 @@ final class ControlLoop {
   private void learnInstances(ObjectNode heartbeat) {
     try {
       if (peer.learnInstances(heartbeat, "in a heartbeat of " + peer.client().hostPort())) {
-        out.println("instances: " + peer.instanceOrder().stream().map(java.net.URI::toString)
-            .collect(java.util.stream.Collectors.joining(", ")));
+        out.println(peer.instancesLine());
       }
     } catch (AuraException e) {
       keptPreviousList(e);
@@ -392,7 +391,7 @@ final class ControlLoop {
 
   /** A malformed instance list in an answer or a heartbeat: the peer keeps the list it had. */
   private void keptPreviousList(AuraException malformed) {
-    err.println("warning: " + malformed.getMessage() + " (kept the previous list)");
+    err.println(PeerClient.keptPreviousList(malformed));
   }
 
   private void refreshKeys(AtomicReference<PublicKeyRing> keys) throws AuraException {

@@ -145,9 +145,14 @@ final class PeerClient {
     return e.what().equals(MothershipClient.STORE_UNREACHABLE);
   }
 
-  /** @return the URLs tried, in order: the membership's, then the instance list's */
-  List<URI> instanceOrder() {
-    return order;
+  /** @return {@code instances: URL, URL}: the order calls go in, as a command prints it after a new list */
+  String instancesLine() {
+    return "instances: " + String.join(", ", order.stream().map(URI::toString).toList());
+  }
+
+  /** @return the warning for a malformed instance list in an answer or a heartbeat: the old list is kept */
+  static String keptPreviousList(AuraException malformed) {
+    return "warning: " + malformed.getMessage() + " (kept the previous list)";
   }
 
   /** @return whether the peer knows another instance to fail over to */

@@ -90,7 +90,7 @@ final class PingCommand extends BaseCommand {
       try {
         learned = peer.learnInstances(r, "in the ping answer of " + client.hostPort());
       } catch (AuraException e) {
-        err().println("warning: " + e.getMessage() + " (kept the previous list)");
+        err().println(PeerClient.keptPreviousList(e));
       }
     }
     String credential = r.hasNonNull("peer_id")
@@ -124,8 +124,7 @@ final class PingCommand extends BaseCommand {
     out().println("mothership: " + r.path("mothership_id").asText());
     out().println("credential: " + credential + (rotated ? ", rotated" : ""));
     if (learned) {
-      out().println("instances: " + peer.instanceOrder().stream().map(java.net.URI::toString)
-          .collect(java.util.stream.Collectors.joining(", ")));
+      out().println(peer.instancesLine());
     }
     if (peer != null && peer.followedHandover()) {
       out().println("pinned: " + peer.state.pins().describe(env.clock().instant())
