@@ -75,12 +75,23 @@ public final class JoinTokenIssuer {
   }
 
   /**
-   * Issues one token.
+   * Issues one token: {@link #mint} and {@link #issue(Minted)}.
    *
    * @throws TokenIssuanceException if the expiry exceeds {@code jwt.max_expiry}
    * @throws StoreException if the ledger failed; then no token was handed out
    */
   public IssuedJoinToken issue(JoinTokenRequest request) throws TokenIssuanceException, StoreException {
+    return issue(mint(request));
+  }
+
+  /**
+   * Signs a token without recording it: the half of an issue that needs no store, so a caller can sign
+   * before it opens a unit of work and keep the signature out of it (on SQLite units run one at a time under
+   * the writer lock). The token is valid only once {@link #issue(Minted)} recorded it in the ledger.
+   *
+   * @throws TokenIssuanceException if the expiry exceeds {@code jwt.max_expiry}
+   */
+  public Minted mint(JoinTokenRequest request) throws TokenIssuanceException {
     checkExpiry(request.expiresIn());
     Instant now = clock.instant();
     Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
@@ -107,13 +118,43 @@ public final class JoinTokenIssuer {
       claims.put("workspaces", names);
     }
     String token = TypedJws.sign(keyRing, TokenType.JOIN, claims);
-
     LedgerEntry entry = LedgerEntry.issued(jti, request.subject(), request.role(), iat, exp, request.uses(),
         SecretHash.of(token));
-    if (!ledger.record(entry)) {
-      throw new IllegalStateException("jti collision: " + jti);
+    return new Minted(new IssuedJoinToken(token, jti, request.subject(), request.role(), iat, exp,
+        request.uses(), pinned), entry);
+  }
+
+  /**
+   * Records a {@link #mint}ed token in the ledger, which makes it valid.
+   *
+   * @throws StoreException if the ledger failed; then the token must not be handed out
+   */
+  public IssuedJoinToken issue(Minted minted) throws StoreException {
+    if (!ledger.record(minted.entry)) {
+      throw new IllegalStateException("jti collision: " + minted.issued.jti());
     }
-    return new IssuedJoinToken(token, jti, request.subject(), request.role(), iat, exp, request.uses(), pinned);
+    return minted.issued;
+  }
+
+  /** A token {@link #mint}ed and not yet recorded; its text is handed out only once recorded. */
+  public static final class Minted {
+    private final IssuedJoinToken issued;
+    private final LedgerEntry entry;
+
+    private Minted(IssuedJoinToken issued, LedgerEntry entry) {
+      this.issued = issued;
+      this.entry = entry;
+    }
+
+    /** @return the token's id */
+    public Jti jti() {
+      return issued.jti();
+    }
+
+    @Override
+    public String toString() {
+      return "Minted[" + issued.jti() + " for " + issued.subject() + "]";
+    }
   }
 
   /**
@@ -126,12 +167,27 @@ public final class JoinTokenIssuer {
    */
   public List<IssuedJoinToken> issueBulk(List<BulkIssuance.Row> rows, TokenDuration expiresIn)
       throws TokenIssuanceException, StoreException {
-    checkExpiry(expiresIn);
     List<IssuedJoinToken> issued = new ArrayList<>(rows.size());
-    for (BulkIssuance.Row row : rows) {
-      issued.add(issue(JoinTokenRequest.forSubject(row.email()).role(row.role()).expiresIn(expiresIn).build()));
+    for (Minted minted : mintBulk(rows, expiresIn)) {
+      issued.add(issue(minted));
     }
     return List.copyOf(issued);
+  }
+
+  /**
+   * Signs one one-shot token per row of a validated bulk file, recording none: {@link #mint} for a file,
+   * each then recorded by {@link #issue(Minted)}.
+   *
+   * @throws TokenIssuanceException if the expiry exceeds {@code jwt.max_expiry}; nothing was signed
+   */
+  public List<Minted> mintBulk(List<BulkIssuance.Row> rows, TokenDuration expiresIn)
+      throws TokenIssuanceException {
+    checkExpiry(expiresIn);
+    List<Minted> minted = new ArrayList<>(rows.size());
+    for (BulkIssuance.Row row : rows) {
+      minted.add(mint(JoinTokenRequest.forSubject(row.email()).role(row.role()).expiresIn(expiresIn).build()));
+    }
+    return List.copyOf(minted);
   }
 
   private void checkExpiry(TokenDuration expiresIn) throws TokenIssuanceException {

@@ -100,14 +100,15 @@ public final class JoinTokenValidator {
   }
 
   /**
-   * Runs every check but consumption. For inspection ({@code token decode} on the Mothership host).
+   * Runs every check but consumption. For inspection ({@code token decode} on the Mothership host), and as
+   * the first half of a join that {@link #consume}s inside a store's unit of work.
    *
    * @throws TokenRejectedException with the first failed check's reason
    */
   public VerifiedJoinToken verify(String token) throws TokenRejectedException {
     Instant now = clock.instant();
     VerifiedJws jws = TypedJws.verify(token, TokenType.JOIN, keys.get(), algorithms, now);
-    VerifiedJoinToken verified = checkClaims(jws, now);
+    VerifiedJoinToken verified = checkClaims(jws, now, token);
     Set<Fingerprint> accepted = acceptedFingerprints.get();
     if (!accepted.contains(verified.fingerprint())) {
       StringJoiner names = new StringJoiner(", ");
@@ -140,13 +141,41 @@ public final class JoinTokenValidator {
    * @throws IllegalStateException if no ledger was configured
    */
   public VerifiedJoinToken admit(String token) throws TokenRejectedException, StoreException {
+    return consume(verify(token));
+  }
+
+  /**
+   * Consumes one use of a token {@link #verify} accepted: the ledger half of {@link #admit}, for a caller
+   * that verifies before it opens a unit of work, so the signature check does not run inside it (on SQLite
+   * units run one at a time under the writer lock). The revocation check runs again, so a revocation
+   * published since the verification still refuses the token.
+   *
+   * <pre>{@code
+   * VerifiedJoinToken presented = validator.verify(token);               // outside the unit
+   * units.inTransaction(() -> register(validator.consume(presented)));   // the ledger's write inside
+   * }</pre>
+   *
+   * @throws TokenRejectedException {@code REVOKED}, {@code ALREADY_USED}, {@code EXPIRED} or
+   *     {@code UNKNOWN_TOKEN}; nothing was consumed
+   * @throws StoreException if the ledger failed; nothing was consumed
+   * @throws IllegalStateException if no ledger was configured
+   * @throws IllegalArgumentException if {@code verified} was already consumed, or not verified by a validator
+   *     of this Mothership
+   */
+  public VerifiedJoinToken consume(VerifiedJoinToken verified) throws TokenRejectedException, StoreException {
     if (ledger == null) {
       throw new IllegalStateException("admit() needs a ledger: configure ledger(...)");
     }
-    VerifiedJoinToken verified = verify(token);
+    if (verified.consumed() || verified.tokenHash() == null || !mothershipId.equals(verified.issuer())) {
+      throw new IllegalArgumentException("not a token this validator verified and nobody consumed: " + verified);
+    }
+    Optional<String> revoked = revocation.revocationOf(verified);
+    if (revoked.isPresent()) {
+      throw new TokenRejectedException(RejectionReason.REVOKED, revoked.get());
+    }
     // The ledger judges expiry without skew; shifting "now" back by the skew gives the same rule as above.
     Instant ledgerNow = clock.instant().minus(skew);
-    ConsumeOutcome outcome = ledger.consume(verified.jti(), SecretHash.of(token), ledgerNow);
+    ConsumeOutcome outcome = ledger.consume(verified.jti(), verified.tokenHash(), ledgerNow);
     switch (outcome) {
       case CONSUMED:
         return verified.asConsumed();
@@ -186,7 +215,7 @@ public final class JoinTokenValidator {
     }
   }
 
-  private VerifiedJoinToken checkClaims(VerifiedJws jws, Instant now) throws TokenRejectedException {
+  private VerifiedJoinToken checkClaims(VerifiedJws jws, Instant now, String token) throws TokenRejectedException {
     Claims c = jws.claims();
     String iss = c.string("iss");
     String sub = c.subject("sub");
@@ -225,7 +254,7 @@ public final class JoinTokenValidator {
           + TokenDuration.of(lifetime) + ", jwt.max_expiry is " + TokenDuration.of(maxExpiry));
     }
     return new VerifiedJoinToken(jti, sub, role, mothershipId, iat, exp, oneShot ? 1 : uses.get().intValue(),
-        fingerprint, jws.kid(), workspaces, false);
+        fingerprint, jws.kid(), workspaces, false, SecretHash.of(token));
   }
 
   /** @return {@code value} if it is a clock skew one may configure: 0s to {@link #MAX_SKEW} */

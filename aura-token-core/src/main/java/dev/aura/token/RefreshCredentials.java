@@ -69,15 +69,50 @@ public final class RefreshCredentials {
   }
 
   /**
-   * Issues a peer's first credential at join, replacing any it had.
+   * Issues a peer's first credential at join, replacing any it had: {@link #mint} and {@link #issue(Minted)}.
    *
    * @throws StoreException if the store failed; then the credential must not be handed out
    */
   public IssuedRefreshCredential issue(PeerId peer, String subject, Role role, Instant joinedAt)
       throws StoreException {
-    Minted minted = mint(peer, subject, role, joinedAt);
-    store.issue(minted.record());
-    return minted.issued();
+    return issue(mint(peer, subject, role, joinedAt));
+  }
+
+  /**
+   * Signs a credential without storing it: the half of an issue or rotation that needs no store, so a caller
+   * can sign before it opens a unit of work and keep the signature out of it (on SQLite units run one at a
+   * time under the writer lock). The credential is valid only once {@link #issue(Minted)} or
+   * {@link #rotate(AuthenticatedPeer, Minted)} stored it.
+   */
+  public Minted mint(PeerId peer, String subject, Role role, Instant joinedAt) {
+    Instant now = clock.instant();
+    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant exp = iat.plus(rotation);
+    String id = "rc_" + Ulid.next(now, random);
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", mothershipId.value());
+    claims.put("sub", peer.value());
+    claims.put("aud", AUDIENCE);
+    claims.put("iat", iat.getEpochSecond());
+    claims.put("exp", exp.getEpochSecond());
+    claims.put("jti", id);
+    claims.put("subject", subject);
+    claims.put("role", role.wireName());
+    claims.put("joined_at", joinedAt.getEpochSecond());
+    String credential = TypedJws.sign(keyRing, TokenType.REFRESH, claims);
+    Instant rotateAfter = iat.plus(rotation.dividedBy(2));
+    return new Minted(new IssuedRefreshCredential(credential, id, peer, iat, exp, rotateAfter),
+        new RefreshCredentialRecord(id, peer, SecretHash.of(credential), iat, exp));
+  }
+
+  /**
+   * Stores a {@link #mint}ed credential as its peer's first, replacing any it had.
+   *
+   * @throws StoreException if the store failed; then the credential must not be handed out
+   */
+  public IssuedRefreshCredential issue(Minted minted) throws StoreException {
+    store.issue(minted.record);
+    return minted.issued;
   }
 
   /**
@@ -137,35 +172,54 @@ public final class RefreshCredentials {
    */
   public IssuedRefreshCredential rotate(String credential) throws TokenRejectedException, StoreException {
     AuthenticatedPeer who = authenticate(credential);
-    Minted next = mint(who.peer(), who.subject(), who.role(), who.joinedAt());
-    if (!store.rotate(who.credentialId(), next.record())) {
+    return rotate(who, mint(who.peer(), who.subject(), who.role(), who.joinedAt()));
+  }
+
+  /**
+   * The store half of {@link #rotate(String)}: atomically replaces the credential {@code who} authenticated
+   * with {@code next}, {@link #mint}ed for the same peer, subject, role and join time.
+   *
+   * @throws TokenRejectedException {@code CREDENTIAL_SUPERSEDED} if another rotation of the same credential
+   *     won; then {@code next} was not stored
+   * @throws StoreException if the store failed; then the old credential stays current
+   * @throws IllegalArgumentException if {@code next} was minted for another peer
+   */
+  public IssuedRefreshCredential rotate(AuthenticatedPeer who, Minted next)
+      throws TokenRejectedException, StoreException {
+    if (!who.peer().equals(next.issued.peer())) {
+      throw new IllegalArgumentException("credential minted for " + next.issued.peer() + ", not " + who.peer());
+    }
+    if (!store.rotate(who.credentialId(), next.record)) {
       throw new TokenRejectedException(RejectionReason.CREDENTIAL_SUPERSEDED,
           "refresh credential " + who.credentialId() + " was rotated concurrently");
     }
-    return next.issued();
+    return next.issued;
   }
 
-  private record Minted(IssuedRefreshCredential issued, RefreshCredentialRecord record) {}
+  /** A credential {@link #mint}ed and not yet stored; its text is handed out only once stored. */
+  public static final class Minted {
+    private final IssuedRefreshCredential issued;
+    private final RefreshCredentialRecord record;
 
-  private Minted mint(PeerId peer, String subject, Role role, Instant joinedAt) {
-    Instant now = clock.instant();
-    Instant iat = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant exp = iat.plus(rotation);
-    String id = "rc_" + Ulid.next(now, random);
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("iss", mothershipId.value());
-    claims.put("sub", peer.value());
-    claims.put("aud", AUDIENCE);
-    claims.put("iat", iat.getEpochSecond());
-    claims.put("exp", exp.getEpochSecond());
-    claims.put("jti", id);
-    claims.put("subject", subject);
-    claims.put("role", role.wireName());
-    claims.put("joined_at", joinedAt.getEpochSecond());
-    String credential = TypedJws.sign(keyRing, TokenType.REFRESH, claims);
-    Instant rotateAfter = iat.plus(rotation.dividedBy(2));
-    return new Minted(new IssuedRefreshCredential(credential, id, peer, iat, exp, rotateAfter),
-        new RefreshCredentialRecord(id, peer, SecretHash.of(credential), iat, exp));
+    private Minted(IssuedRefreshCredential issued, RefreshCredentialRecord record) {
+      this.issued = issued;
+      this.record = record;
+    }
+
+    /** @return the peer it was minted for */
+    public PeerId peer() {
+      return issued.peer();
+    }
+
+    /** @return the credential's id ({@code jti}) */
+    public String credentialId() {
+      return issued.credentialId();
+    }
+
+    @Override
+    public String toString() {
+      return "Minted[" + issued.credentialId() + " of " + issued.peer() + "]";
+    }
   }
 
   /** Configures {@link RefreshCredentials}. */

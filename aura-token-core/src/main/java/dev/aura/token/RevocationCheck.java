@@ -43,7 +43,7 @@ public interface RevocationCheck {
     // the identity's jti is a token id like a join token's; the subject cut-off is the join time, as above
     return revocationOf(new VerifiedJoinToken(identity.jti(), identity.subject(), identity.role(),
         identity.issuer(), identity.joinedAt(), identity.expiresAt(), 1, identity.keyFingerprint(),
-        identity.kid(), identity.workspaces(), false));
+        identity.kid(), identity.workspaces(), false, null));
   }
 
   /** @return a check that never refuses; for deployments or tests without revocation */

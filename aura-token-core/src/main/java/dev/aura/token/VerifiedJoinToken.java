@@ -4,6 +4,7 @@ import dev.aura.spi.Fingerprint;
 import dev.aura.spi.Jti;
 import dev.aura.spi.MothershipId;
 import dev.aura.spi.Role;
+import dev.aura.spi.SecretHash;
 import dev.aura.spi.WorkspaceName;
 import java.time.Instant;
 import java.util.Set;
@@ -24,10 +25,11 @@ public final class VerifiedJoinToken {
   private final String kid;
   private final Set<WorkspaceName> workspaces;
   private final boolean consumed;
+  private final SecretHash tokenHash;
 
   VerifiedJoinToken(Jti jti, String subject, Role role, MothershipId issuer, Instant issuedAt,
       Instant expiresAt, int uses, Fingerprint fingerprint, String kid, Set<WorkspaceName> workspaces,
-      boolean consumed) {
+      boolean consumed, SecretHash tokenHash) {
     this.jti = jti;
     this.subject = subject;
     this.role = role;
@@ -39,11 +41,17 @@ public final class VerifiedJoinToken {
     this.kid = kid;
     this.workspaces = workspaces;
     this.consumed = consumed;
+    this.tokenHash = tokenHash;
   }
 
   VerifiedJoinToken asConsumed() {
     return new VerifiedJoinToken(jti, subject, role, issuer, issuedAt, expiresAt, uses, fingerprint, kid, workspaces,
-        true);
+        true, tokenHash);
+  }
+
+  /** The hash of the token's text, which the ledger compares; null when this was not made from a token. */
+  SecretHash tokenHash() {
+    return tokenHash;
   }
 
   /** @return the token's id */
