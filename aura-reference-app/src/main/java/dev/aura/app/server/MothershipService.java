@@ -370,22 +370,25 @@ public final class MothershipService implements AutoCloseable {
     List<String> announced = checkAddresses(addresses);
     Joined joined;
     try {
-      final Optional<VerifiedAssertion> assertion;
-      if (oidc.enabled()) { // verify (consuming nothing), check the assertion, and only then admit
-        VerifiedJoinToken presented = validator.verify(token);
-        assertion = checkAssertion(presented.subject(), presented.role(), idToken, source);
-      } else {
-        assertion = Optional.empty();
-      }
+      // Verify (consuming nothing), check the assertion, and sign the peer's credential before the unit, so
+      // no signature work runs inside it (on SQLite, units run one at a time under the writer lock).
+      VerifiedJoinToken presented = validator.verify(token);
+      Optional<VerifiedAssertion> assertion = oidc.enabled()
+          ? checkAssertion(presented.subject(), presented.role(), idToken, source) : Optional.empty();
+      Instant joinedAt = clock.instant();
+      RefreshCredentials.Minted signed = credentials.mint(randomPeerId(), presented.subject(), presented.role(),
+          joinedAt);
       // One unit: the use, the peer, its credential and token_used commit together or not at all.
       joined = units.inTransaction(() -> {
-        VerifiedJoinToken verified = validator.admit(token);
+        VerifiedJoinToken verified = validator.consume(presented);
+        RefreshCredentials.Minted minted = stores.peerStore().find(signed.peer()).isEmpty() ? signed
+            : credentials.mint(newPeerId(), verified.subject(), verified.role(), joinedAt); // the id was taken
+        PeerId peer = minted.peer();
         Instant now = clock.instant();
-        PeerId peer = newPeerId();
-        PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), now, now,
-            announced, verified.workspaces());
+        PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), joinedAt,
+            now, announced, verified.workspaces());
         stores.peerStore().save(record);
-        IssuedRefreshCredential credential = credentials.issue(peer, verified.subject(), verified.role(), now);
+        IssuedRefreshCredential credential = credentials.issue(minted);
         AuditEvent used = AuditEvent.of(AuditEventType.TOKEN_USED, now, verified.jti().value())
             .withPeer(peer.value()).from(source);
         if (assertion.isPresent()) {
@@ -468,14 +471,18 @@ public final class MothershipService implements AutoCloseable {
   }
 
   private PeerId newPeerId() throws StoreException {
-    byte[] bytes = new byte[4];
     while (true) {
-      random.nextBytes(bytes);
-      PeerId candidate = PeerId.parse(PeerId.PREFIX + HexFormat.of().formatHex(bytes));
+      PeerId candidate = randomPeerId();
       if (stores.peerStore().find(candidate).isEmpty()) {
         return candidate;
       }
     }
+  }
+
+  private PeerId randomPeerId() {
+    byte[] bytes = new byte[4];
+    random.nextBytes(bytes);
+    return PeerId.parse(PeerId.PREFIX + HexFormat.of().formatHex(bytes));
   }
 
   private static List<String> checkAddresses(List<String> addresses) throws ApiException {
@@ -539,11 +546,14 @@ public final class MothershipService implements AutoCloseable {
     IssuedRefreshCredential next;
     catchUpKeysFor(credential);
     try {
+      // Verified and signed before the unit; inside it only the store's compare-and-swap and the entry.
+      AuthenticatedPeer who = credentials.authenticate(credential);
       if (oidc.reassertsPeers()) {
-        requireReasserted(credentials.authenticate(credential), source);
+        requireReasserted(who, source);
       }
+      RefreshCredentials.Minted minted = credentials.mint(who.peer(), who.subject(), who.role(), who.joinedAt());
       next = units.inTransaction(() -> {
-        IssuedRefreshCredential rotated = credentials.rotate(credential);
+        IssuedRefreshCredential rotated = credentials.rotate(who, minted);
         stores.auditLog().append(AuditEvent.of(AuditEventType.CREDENTIAL_ROTATED, clock.instant(),
             rotated.credentialId()).withPeer(rotated.peer().value()).from(source));
         return rotated;
@@ -682,9 +692,11 @@ public final class MothershipService implements AutoCloseable {
    */
   public IssuedJoinToken issue(JoinTokenRequest request, Principal by) throws TokenIssuanceException,
       StoreException {
-    // One unit: the ledger row and token_issued commit together, so no token exists without its entry.
+    // Signed outside the unit; then one unit: the ledger row and token_issued commit together, so no token
+    // exists without its entry.
+    JoinTokenIssuer.Minted minted = issuer.mint(request);
     IssuedJoinToken token = units.inTransaction(() -> {
-      IssuedJoinToken issued = issuer.issue(request);
+      IssuedJoinToken issued = issuer.issue(minted);
       auditIssued(issued, by);
       return issued;
     });
@@ -705,11 +717,14 @@ public final class MothershipService implements AutoCloseable {
     } catch (IOException e) {
       throw new TokenIssuanceException("cannot read the file: " + e.getMessage());
     }
-    // One unit for the whole file: every token with its entry, or none.
+    // Signed first, outside the unit; then one unit for the whole file: every token with its entry, or none.
+    List<JoinTokenIssuer.Minted> minted = issuer.mintBulk(rows, expiresIn);
     List<IssuedJoinToken> tokens = units.inTransaction(() -> {
-      List<IssuedJoinToken> issued = issuer.issueBulk(rows, expiresIn);
-      for (IssuedJoinToken t : issued) {
+      List<IssuedJoinToken> issued = new ArrayList<>(minted.size());
+      for (JoinTokenIssuer.Minted m : minted) {
+        IssuedJoinToken t = issuer.issue(m);
         auditIssued(t, by);
+        issued.add(t);
       }
       return issued;
     });
