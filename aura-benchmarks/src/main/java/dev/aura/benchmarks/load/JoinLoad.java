@@ -117,12 +117,28 @@ public final class JoinLoad {
    * @param seconds from the start of the window to the last answer
    * @param latency of the succeeded requests
    * @param firstFailure what the first failure said, or null
+   * @param cpu the CPU time used during the window (see {@link Machine.CpuTime})
    */
   public record Phase(String store, String kind, int clients, int succeeded, int failed, double seconds,
-      Latency latency, String firstFailure) {
+      Latency latency, String firstFailure, Machine.CpuTime cpu) {
     /** @return succeeded requests per second */
     public double perSecond() {
       return seconds <= 0 ? 0 : succeeded / seconds;
+    }
+
+    /**
+     * @return CPU milliseconds per succeeded request: this JVM's (server and load clients), PostgreSQL's, and
+     *     the share of the machine's time that was idle and stolen by its host during the window
+     */
+    public String cpuPerRequest() {
+      if (succeeded == 0 || cpu.jvm() < 0) {
+        return "n/a";
+      }
+      long all = cpu.busy() + cpu.idle() + cpu.steal();
+      return String.format(Locale.ROOT, "%.2f + %s; idle %s, steal %s", cpu.jvm() / 1e6 / succeeded,
+          cpu.postgres() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", cpu.postgres() / 1e6 / succeeded),
+          all <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpu.idle() / all),
+          all <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpu.steal() / all));
     }
   }
 
@@ -145,8 +161,8 @@ public final class JoinLoad {
     }
     out.println();
     out.println("| Store | Clients | join / commit | join / issue | join / ping | join-new-tls / issue"
-        + " | join / ping-admin | >= 0.7x commit | >= 0.7x issue | >= 0.3x ping (64 clients) |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|---|---|---|");
+        + " | join / ping-admin | ping CPU / join CPU | >= 0.7x commit | >= 0.7x issue | >= 0.3x ping (64 clients) |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
     for (String store : List.of(SQLITE, POSTGRESQL)) {
       for (int c : options.clients()) {
         double join = rate(phases, store, JOIN, c);
@@ -156,9 +172,10 @@ public final class JoinLoad {
         double commit = rate(phases, store, COMMIT, c);
         double issue = rate(phases, store, ISSUE, c);
         double ping = rate(phases, store, PING, c);
-        out.printf(Locale.ROOT, "| %s | %d | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %s | %s | %s |%n", store, c,
-            join / commit, join / issue, join / ping, rate(phases, store, JOIN_NEW_TLS, c) / issue,
-            join / rate(phases, store, PING_ADMIN, c), verdict(join / commit >= 0.7), verdict(join / issue >= 0.7),
+        out.printf(Locale.ROOT, "| %s | %d | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %s | %s | %s | %s |%n", store,
+            c, join / commit, join / issue, join / ping, rate(phases, store, JOIN_NEW_TLS, c) / issue,
+            join / rate(phases, store, PING_ADMIN, c), cpuRatio(phases, store, c), verdict(join / commit >= 0.7),
+            verdict(join / issue >= 0.7),
             c < 64 ? "(no target)" : verdict(join / ping >= 0.3));
       }
     }
@@ -170,6 +187,23 @@ public final class JoinLoad {
     }
     out.println("load average at the end: " + Machine.loadAverage());
     return phases;
+  }
+
+  /** The join/ping ratio a machine whose CPU is the bound would give: a ping's CPU over a join's (with PostgreSQL's). */
+  private static String cpuRatio(List<Phase> phases, String store, int clients) {
+    double ping = cpuPerRequest(phases, store, PING, clients);
+    double join = cpuPerRequest(phases, store, JOIN, clients);
+    return ping <= 0 || join <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", ping / join);
+  }
+
+  private static double cpuPerRequest(List<Phase> phases, String store, String kind, int clients) {
+    for (Phase p : phases) {
+      if (p.store().equals(store) && p.kind().equals(kind) && p.clients() == clients && p.succeeded() > 0
+          && p.cpu().jvm() >= 0) {
+        return (p.cpu().jvm() + Math.max(0, p.cpu().postgres())) / (double) p.succeeded();
+      }
+    }
+    return -1;
   }
 
   private static List<Phase> measure(String store, LoadServer server, Options options, PrintStream out)
@@ -208,8 +242,9 @@ public final class JoinLoad {
     Instant ledgerNow = Instant.now();
 
     out.println();
-    out.println("| Store | Kind | Clients | Succeeded | Failed | Seconds | Requests/s | p50 ms | p99 ms | max ms |");
-    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    out.println("| Store | Kind | Clients | Succeeded | Failed | Seconds | Requests/s | p50 ms | p99 ms | max ms"
+        + " | CPU ms/request: JVM + PostgreSQL |");
+    out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     List<String> grouping = new ArrayList<>();
     for (int c : options.clients()) {
       List<Phase> level = new ArrayList<>();
@@ -233,9 +268,10 @@ public final class JoinLoad {
       level.add(phase(store, JOIN_NEW_TLS, c, options.requests(), options.maxTime(), clients,
           (client, slot) -> fresh.join(queue.next())));
       for (Phase p : level) {
-        out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s |%n", p.store(), p.kind(),
-            p.clients(), p.succeeded(), p.failed(), p.seconds(), p.perSecond(), Latency.millis(p.latency().p50Nanos()),
-            Latency.millis(p.latency().p99Nanos()), Latency.millis(p.latency().maxNanos()));
+        out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s | %s |%n", p.store(),
+            p.kind(), p.clients(), p.succeeded(), p.failed(), p.seconds(), p.perSecond(),
+            Latency.millis(p.latency().p50Nanos()), Latency.millis(p.latency().p99Nanos()),
+            Latency.millis(p.latency().maxNanos()), p.cpuPerRequest());
         out.flush();
       }
       phases.addAll(level);
@@ -365,6 +401,7 @@ public final class JoinLoad {
       thread.start();
     }
     ready.await();
+    Machine.CpuTime cpuAtStart = Machine.CpuTime.now();
     window[0] = System.nanoTime();
     go.countDown();
     long bound = maxTime.toMillis() + 60_000; // a request already sent may take up to its 30 s timeout
@@ -374,6 +411,7 @@ public final class JoinLoad {
         throw new IllegalStateException(thread.getName() + " did not finish within " + bound + " ms");
       }
     }
+    Machine.CpuTime cpu = Machine.CpuTime.now().since(cpuAtStart);
     long end = window[0];
     int total = 0;
     for (int t = 0; t < clients; t++) {
@@ -387,7 +425,7 @@ public final class JoinLoad {
       at += counts[t];
     }
     return new Phase(store, kind, clients, total, failed.get(), (end - window[0]) / 1e9, Latency.of(all, total),
-        firstFailure.get());
+        firstFailure.get(), cpu);
   }
 
   /**

@@ -78,4 +78,71 @@ final class Machine {
     }
     return total;
   }
+
+  /**
+   * CPU time used so far, in nanoseconds: by this JVM, by every process named {@code postgres} on this machine
+   * (a backend that exits takes its time with it), and the machine's busy, idle and stolen time (all cores).
+   * The kernel counts all of them in 10 ms ticks, so only windows of a second or more are meaningful.
+   * From {@code /proc} (Linux, USER_HZ 100); each is -1 where it cannot be read.
+   */
+  record CpuTime(long jvm, long postgres, long busy, long idle, long steal) {
+    private static final long TICK = 10_000_000L;
+
+    /** @return the counters now */
+    static CpuTime now() {
+      long jvm = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime() : -1;
+      long busy = -1;
+      long idle = -1;
+      long steal = -1;
+      try {
+        // cpu user nice system idle iowait irq softirq steal ...
+        String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim()
+            .split("\\s+");
+        idle = (Long.parseLong(f[4]) + Long.parseLong(f[5])) * TICK;
+        steal = Long.parseLong(f[8]) * TICK;
+        busy = (Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+            + Long.parseLong(f[7])) * TICK;
+      } catch (java.io.IOException | RuntimeException e) {
+        // not Linux: left at -1
+      }
+      return new CpuTime(jvm, postgresTicks() * TICK, busy, idle, steal);
+    }
+
+    private static long postgresTicks() {
+      long ticks = 0;
+      java.io.File[] entries = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+      if (entries == null) {
+        return -1;
+      }
+      for (java.io.File e : entries) {
+        try {
+          String stat = java.nio.file.Files.readString(e.toPath().resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          if (open < 0 || close < open || !stat.substring(open + 1, close).equals("postgres")) {
+            continue;
+          }
+          String[] f = stat.substring(close + 2).split(" "); // f[0] is field 3 (state): utime 14, stime 15
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.io.IOException | RuntimeException gone) {
+          // the process ended while we looked
+        }
+      }
+      return ticks;
+    }
+
+    /**
+     * @return what was used from {@code start} to this reading; -1 (unknown) where either reading was, or
+     *     where the sum went down (a {@code postgres} process ended in between)
+     */
+    CpuTime since(CpuTime start) {
+      return new CpuTime(minus(jvm, start.jvm), minus(postgres, start.postgres), minus(busy, start.busy),
+          minus(idle, start.idle), minus(steal, start.steal));
+    }
+
+    private static long minus(long a, long b) {
+      return a < 0 || b < 0 || a < b ? -1 : a - b;
+    }
+  }
 }

@@ -37,9 +37,18 @@ class LoadHarnessSmokeTest {
       assertThat(p.failed()).as(p + "\n" + printed).isZero();
       assertThat(p.succeeded()).as(p.toString()).isEqualTo(5);
       assertThat(p.latency().count()).isEqualTo(5);
+      if (linux()) {
+        assertThat(p.cpu().jvm()).as("the JVM's CPU in " + p).isNotNegative(); // 10 ms ticks: a short window may read 0
+        assertThat(p.cpuPerRequest()).matches("\\d+\\.\\d\\d \\+ (\\d+\\.\\d\\d|n/a); idle (\\d+%|n/a), steal (\\d+%|n/a)");
+      }
     });
+    if (linux()) {
+      assertThat(phases.stream().mapToLong(p -> p.cpu().jvm()).sum()).as("the JVM's CPU over every window")
+          .isPositive();
+    }
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| SQLite | join | 2 | 5 | 0 |",
         "| SQLite | join-new-tls | 2 | 5 | 0 |", "| Store | Clients | join / commit |",
+        "| CPU ms/request: JVM + PostgreSQL |", "| ping CPU / join CPU |",
         "SQLite group commit during the join phases: ");
     if (withPostgres) {
       assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| PostgreSQL | join | 2 | 5 | 0 |");
@@ -60,6 +69,28 @@ class LoadHarnessSmokeTest {
     assertThat(r.othersOpen()).isTrue();
     assertThat(r.serverAcknowledged()).as(report).isTrue();
     assertThat(r.problem()).isNull();
+  }
+
+  @Test
+  void cpuTime_since_subtractsEachCounter_andAnUnreadableOrShrunkOneIsUnknown() {
+    Machine.CpuTime start = new Machine.CpuTime(10, -1, 100, 50, 0);
+    Machine.CpuTime end = new Machine.CpuTime(25, 7, 160, 90, 5);
+
+    assertThat(end.since(start)).isEqualTo(new Machine.CpuTime(15, -1, 60, 40, 5));
+    assertThat(new Machine.CpuTime(25, 3, 160, 90, 5).since(new Machine.CpuTime(10, 7, 100, 50, 0)).postgres())
+        .as("a postgres process that ended took its time with it: unknown, not negative").isEqualTo(-1);
+    if (linux()) {
+      Machine.CpuTime now = Machine.CpuTime.now();
+      assertThat(now.jvm()).isPositive();
+      assertThat(now.busy()).isPositive();
+      assertThat(now.idle()).isNotNegative();
+      assertThat(now.steal()).isNotNegative();
+      assertThat(now.postgres()).isNotNegative();
+    }
+  }
+
+  private static boolean linux() {
+    return System.getProperty("os.name").equals("Linux");
   }
 
   @Test
