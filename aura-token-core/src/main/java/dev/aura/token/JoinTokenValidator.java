@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  *   <li>{@code tls_fingerprint} is one the caller accepts now (the current certificate or one in grace);
  *   <li>{@code role} is permitted;
  *   <li>not revoked;
- *   <li>({@link #admit} only) one use consumed in the ledger.
+ *   <li>({@link #admit} and {@link #consume} only) one use consumed in the ledger.
  * </ol>
  *
  * <p>Thread-safe and immutable.

@@ -112,7 +112,10 @@ public final class VerifiedJoinToken {
     return workspaces;
   }
 
-  /** @return whether a use was consumed in the ledger ({@link JoinTokenValidator#admit}) */
+  /**
+   * @return whether a use was consumed in the ledger ({@link JoinTokenValidator#admit} or
+   *     {@link JoinTokenValidator#consume})
+   */
   public boolean consumed() {
     return consumed;
   }
