@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -126,11 +127,17 @@ public final class JoinLoad {
       return seconds <= 0 ? 0 : succeeded / seconds;
     }
 
+    /** @return CPU nanoseconds per succeeded request, this JVM's and PostgreSQL's together, or -1 unknown */
+    public double cpuNanosPerRequest() {
+      return succeeded == 0 || cpu.jvm() < 0 ? -1 : (cpu.jvm() + Math.max(0, cpu.postgres())) / (double) succeeded;
+    }
+
     /**
-     * @return CPU milliseconds per succeeded request: this JVM's (server and load clients), PostgreSQL's, and
-     *     the share of the machine's time that was idle and stolen by its host during the window
+     * @return the report's CPU column: milliseconds per succeeded request, this JVM's (server and load
+     *     clients) and PostgreSQL's, and the share of the machine's time that was idle and stolen by its host
+     *     during the window
      */
-    public String cpuPerRequest() {
+    public String cpuColumn() {
       if (succeeded == 0 || cpu.jvm() < 0) {
         return "n/a";
       }
@@ -191,19 +198,9 @@ public final class JoinLoad {
 
   /** The join/ping ratio a machine whose CPU is the bound would give: a ping's CPU over a join's (with PostgreSQL's). */
   private static String cpuRatio(List<Phase> phases, String store, int clients) {
-    double ping = cpuPerRequest(phases, store, PING, clients);
-    double join = cpuPerRequest(phases, store, JOIN, clients);
+    double ping = find(phases, store, PING, clients).map(Phase::cpuNanosPerRequest).orElse(-1.0);
+    double join = find(phases, store, JOIN, clients).map(Phase::cpuNanosPerRequest).orElse(-1.0);
     return ping <= 0 || join <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", ping / join);
-  }
-
-  private static double cpuPerRequest(List<Phase> phases, String store, String kind, int clients) {
-    for (Phase p : phases) {
-      if (p.store().equals(store) && p.kind().equals(kind) && p.clients() == clients && p.succeeded() > 0
-          && p.cpu().jvm() >= 0) {
-        return (p.cpu().jvm() + Math.max(0, p.cpu().postgres())) / (double) p.succeeded();
-      }
-    }
-    return -1;
   }
 
   private static List<Phase> measure(String store, LoadServer server, Options options, PrintStream out)
@@ -271,7 +268,7 @@ public final class JoinLoad {
         out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s | %s |%n", p.store(),
             p.kind(), p.clients(), p.succeeded(), p.failed(), p.seconds(), p.perSecond(),
             Latency.millis(p.latency().p50Nanos()), Latency.millis(p.latency().p99Nanos()),
-            Latency.millis(p.latency().maxNanos()), p.cpuPerRequest());
+            Latency.millis(p.latency().maxNanos()), p.cpuColumn());
         out.flush();
       }
       phases.addAll(level);
@@ -306,8 +303,12 @@ public final class JoinLoad {
 
   /** @return succeeded requests per second of a kind at a client count on a store, or 0 when not run */
   public static double rate(List<Phase> phases, String store, String kind, int clients) {
+    return find(phases, store, kind, clients).map(Phase::perSecond).orElse(0.0);
+  }
+
+  private static Optional<Phase> find(List<Phase> phases, String store, String kind, int clients) {
     return phases.stream().filter(p -> p.store().equals(store) && p.kind().equals(kind) && p.clients() == clients)
-        .mapToDouble(Phase::perSecond).findFirst().orElse(0);
+        .findFirst();
   }
 
   private static ObjectNode issueBody(int slot) {

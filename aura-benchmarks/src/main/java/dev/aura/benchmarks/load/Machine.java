@@ -1,7 +1,11 @@
 package dev.aura.benchmarks.load;
 
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /** What a load report states about the machine and the JVM it ran on. */
@@ -97,27 +101,28 @@ final class Machine {
       long steal = -1;
       try {
         // cpu user nice system idle iowait irq softirq steal ...
-        String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim()
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim()
             .split("\\s+");
         idle = (Long.parseLong(f[4]) + Long.parseLong(f[5])) * TICK;
         steal = Long.parseLong(f[8]) * TICK;
         busy = (Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
             + Long.parseLong(f[7])) * TICK;
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // not Linux: left at -1
       }
-      return new CpuTime(jvm, postgresTicks() * TICK, busy, idle, steal);
+      long postgres = postgresTicks();
+      return new CpuTime(jvm, postgres < 0 ? -1 : postgres * TICK, busy, idle, steal);
     }
 
     private static long postgresTicks() {
       long ticks = 0;
-      java.io.File[] entries = new java.io.File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
+      File[] entries = new File("/proc").listFiles((dir, name) -> name.chars().allMatch(Character::isDigit));
       if (entries == null) {
         return -1;
       }
-      for (java.io.File e : entries) {
+      for (File e : entries) {
         try {
-          String stat = java.nio.file.Files.readString(e.toPath().resolve("stat"));
+          String stat = Files.readString(e.toPath().resolve("stat"));
           int open = stat.indexOf('(');
           int close = stat.lastIndexOf(')');
           if (open < 0 || close < open || !stat.substring(open + 1, close).equals("postgres")) {
@@ -125,7 +130,7 @@ final class Machine {
           }
           String[] f = stat.substring(close + 2).split(" "); // f[0] is field 3 (state): utime 14, stime 15
           ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (java.io.IOException | RuntimeException gone) {
+        } catch (IOException | RuntimeException gone) {
           // the process ended while we looked
         }
       }

@@ -39,7 +39,7 @@ class LoadHarnessSmokeTest {
       assertThat(p.latency().count()).isEqualTo(5);
       if (linux()) {
         assertThat(p.cpu().jvm()).as("the JVM's CPU in " + p).isNotNegative(); // 10 ms ticks: a short window may read 0
-        assertThat(p.cpuPerRequest()).matches("\\d+\\.\\d\\d \\+ (\\d+\\.\\d\\d|n/a); idle (\\d+%|n/a), steal (\\d+%|n/a)");
+        assertThat(p.cpuColumn()).matches("\\d+\\.\\d\\d \\+ (\\d+\\.\\d\\d|n/a); idle (\\d+%|n/a), steal (\\d+%|n/a)");
       }
     });
     if (linux()) {

@@ -4,15 +4,13 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.aura.tls.PemFiles;
 import dev.aura.tls.SelfSignedCertificateGenerator;
+import dev.aura.tls.TlsContexts;
 import dev.aura.tls.TlsIdentity;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -35,14 +33,7 @@ public final class HttpsTestServer implements AutoCloseable {
         .validity(Duration.ofDays(1)).build().generate();
     Path caFile = dir.resolve("idp-ca.pem");
     PemFiles.write(identity, caFile, dir.resolve("idp.key"));
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    keys.load(null, null);
-    char[] password = "test-only".toCharArray();
-    keys.setKeyEntry("idp", identity.exportPrivateKey(), password, identity.chain().toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, password);
-    SSLContext ssl = SSLContext.getInstance("TLS");
-    ssl.init(kmf.getKeyManagers(), null, null);
+    SSLContext ssl = TlsContexts.server(identity);
     HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(ssl));
     server.start();
