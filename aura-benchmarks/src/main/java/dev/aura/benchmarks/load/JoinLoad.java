@@ -49,7 +49,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code join-new-tls}: the same join, each over a new TLS connection (a raw pinned {@code SSLSocket},
  *       {@code Connection: close}), so every join pays a full handshake.
  * </ul>
- * On SQLite it also prints how many units shared one commit (group commit) during the join phase.
+ * On SQLite it also prints how many units shared one commit (group commit) during the join phase. Right before
+ * each measured window, {@code --warmup-rounds} (default 1) unmeasured windows of the same kind, client count
+ * and bounds run: without them the JIT compiler is still compiling, or recompiling after the previous kind's
+ * code, in the measured window (a third of a PostgreSQL join window's JVM samples, profiled), and a kind pays
+ * more or less of that by where it stands in the order. Each window reports the compilation time it saw.
  *
  * <pre>{@code
  * java -cp aura-benchmarks/target/benchmarks.jar dev.aura.benchmarks.load.JoinLoad \
@@ -87,23 +91,28 @@ public final class JoinLoad {
    *     warm-up joins provide the peers whose credentials the pings use)
    * @param postgresUrl a JDBC URL of a PostgreSQL to measure after SQLite (a schema is created and dropped),
    *     or null for SQLite only
+   * @param warmupRounds how many unmeasured windows of each kind, at its client count and with its bounds,
+   *     run right before its measured one, so the JIT compiler has compiled that kind's code and does not
+   *     spend the measured window's CPU doing it (each window still reports the compilation time it saw)
    */
-  public record Options(List<Integer> clients, int requests, Duration maxTime, int warmup, String postgresUrl) {
+  public record Options(List<Integer> clients, int requests, Duration maxTime, int warmup, String postgresUrl,
+      int warmupRounds) {
     /** Checks the bounds. */
     public Options {
       clients = List.copyOf(clients);
       if (clients.isEmpty() || clients.stream().anyMatch(c -> c < 1 || c > 1024)) {
         throw new IllegalArgumentException("clients must be 1..1024, got " + clients);
       }
-      if (requests < 1 || maxTime.isNegative() || maxTime.isZero() || warmup < 0) {
-        throw new IllegalArgumentException("requests >= 1, maxTime > 0 and warmup >= 0 required");
+      if (requests < 1 || maxTime.isNegative() || maxTime.isZero() || warmup < 0 || warmupRounds < 0) {
+        throw new IllegalArgumentException("requests >= 1, maxTime > 0, warmup >= 0 and warmupRounds >= 0"
+            + " required");
       }
       warmup = Math.max(warmup, clients.stream().mapToInt(Integer::intValue).max().orElse(1));
     }
 
-    /** SQLite only. */
+    /** SQLite only, one warm-up window per kind. */
     public Options(List<Integer> clients, int requests, Duration maxTime, int warmup) {
-      this(clients, requests, maxTime, warmup, null);
+      this(clients, requests, maxTime, warmup, null, 1);
     }
   }
 
@@ -134,18 +143,19 @@ public final class JoinLoad {
 
     /**
      * @return the report's CPU column: milliseconds per succeeded request, this JVM's (server and load
-     *     clients) and PostgreSQL's, and the share of the machine's time that was idle and stolen by its host
-     *     during the window
+     *     clients) and PostgreSQL's, the share of the machine's time that was idle and stolen by its host
+     *     during the window, and the JIT compiler's time in the window (part of the JVM's CPU)
      */
     public String cpuColumn() {
       if (succeeded == 0 || cpu.jvm() < 0) {
         return "n/a";
       }
       long all = cpu.busy() + cpu.idle() + cpu.steal();
-      return String.format(Locale.ROOT, "%.2f + %s; idle %s, steal %s", cpu.jvm() / 1e6 / succeeded,
+      return String.format(Locale.ROOT, "%.2f + %s; idle %s, steal %s; JIT %s", cpu.jvm() / 1e6 / succeeded,
           cpu.postgres() < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", cpu.postgres() / 1e6 / succeeded),
           all <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpu.idle() / all),
-          all <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpu.steal() / all));
+          all <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100.0 * cpu.steal() / all),
+          cpu.jit() < 0 ? "n/a" : String.format(Locale.ROOT, "%,d ms", cpu.jit() / 1_000_000));
     }
   }
 
@@ -212,7 +222,8 @@ public final class JoinLoad {
     out.println(store + ": mothership " + server.url() + ", store " + stores.location() + ", load average "
         + Machine.loadAverage());
     long started = System.nanoTime();
-    int joins = options.warmup() + 2 * options.requests() * options.clients().size();
+    int rounds = options.warmupRounds() + 1;
+    int joins = options.warmup() + 2 * options.requests() * options.clients().size() * rounds;
     List<String> tokens = server.issueTokens("load", joins);
     out.printf(Locale.ROOT, "issued %,d one-shot tokens in %.1f s (outside the measured windows)%n", joins,
         (System.nanoTime() - started) / 1e9);
@@ -240,44 +251,82 @@ public final class JoinLoad {
 
     out.println();
     out.println("| Store | Kind | Clients | Succeeded | Failed | Seconds | Requests/s | p50 ms | p99 ms | max ms"
-        + " | CPU ms/request: JVM + PostgreSQL |");
+        + " | CPU ms/request: JVM + PostgreSQL; JIT in the window |");
     out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     List<String> grouping = new ArrayList<>();
+    long[] warmJit = new long[1];
     for (int c : options.clients()) {
-      List<Phase> level = new ArrayList<>();
-      level.add(phase(store, PING, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> client.get(Wire.PING, credentials.get(slot))));
-      level.add(phase(store, PING_ADMIN, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> client.get(Wire.PING, server.adminCredential())));
-      level.add(phase(store, COMMIT, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> stores.tokenLedger().record(ledgerRow(ledgerNow))));
-      level.add(phase(store, ISSUE, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> client.post(Wire.ADMIN + "tokens", issueBody(slot), server.adminCredential())));
-      JdbcStores.CommitStats before = stores.commitStats();
-      level.add(phase(store, JOIN, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> join(client, queue.next())));
-      JdbcStores.CommitStats after = stores.commitStats();
-      if (after.commits() > before.commits()) {
+      Level level = new Level(store, c, options, clients, warmJit);
+      level.run(PING, (client, slot) -> client.get(Wire.PING, credentials.get(slot)));
+      level.run(PING_ADMIN, (client, slot) -> client.get(Wire.PING, server.adminCredential()));
+      level.run(COMMIT, (client, slot) -> stores.tokenLedger().record(ledgerRow(ledgerNow)));
+      level.run(ISSUE, (client, slot) -> client.post(Wire.ADMIN + "tokens", issueBody(slot),
+          server.adminCredential()));
+      JdbcStores.CommitStats[] around = new JdbcStores.CommitStats[2];
+      level.run(JOIN, (client, slot) -> join(client, queue.next()), () -> around[0] = stores.commitStats(),
+          () -> around[1] = stores.commitStats());
+      if (around[1].commits() > around[0].commits()) {
         grouping.add(String.format(Locale.ROOT, "%d clients: %,d units in %,d commits (%.1f per fsync)", c,
-            after.units() - before.units(), after.commits() - before.commits(),
-            (after.units() - before.units()) / (double) (after.commits() - before.commits())));
+            around[1].units() - around[0].units(), around[1].commits() - around[0].commits(),
+            (around[1].units() - around[0].units()) / (double) (around[1].commits() - around[0].commits())));
       }
-      level.add(phase(store, JOIN_NEW_TLS, c, options.requests(), options.maxTime(), clients,
-          (client, slot) -> fresh.join(queue.next())));
-      for (Phase p : level) {
+      level.run(JOIN_NEW_TLS, (client, slot) -> fresh.join(queue.next()));
+      for (Phase p : level.measured) {
         out.printf(Locale.ROOT, "| %s | %s | %d | %,d | %d | %.2f | %,.0f | %s | %s | %s | %s |%n", p.store(),
             p.kind(), p.clients(), p.succeeded(), p.failed(), p.seconds(), p.perSecond(),
             Latency.millis(p.latency().p50Nanos()), Latency.millis(p.latency().p99Nanos()),
             Latency.millis(p.latency().maxNanos()), p.cpuColumn());
         out.flush();
       }
-      phases.addAll(level);
+      phases.addAll(level.measured);
     }
     if (!grouping.isEmpty()) {
       out.println(store + " group commit during the join phases: " + String.join("; ", grouping));
     }
+    if (options.warmupRounds() > 0) {
+      out.printf(Locale.ROOT, "%s: each window above came right after %d unmeasured window(s) of the same kind,"
+          + " clients and bounds; the JIT compiled for %,d ms in those%n", store, options.warmupRounds(),
+          warmJit[0] / 1_000_000);
+    }
     out.println(store + ": load average after " + Machine.loadAverage());
     return phases;
+  }
+
+  /** The windows of one client count: each kind's unmeasured warm-up windows, then its measured one. */
+  private static final class Level {
+    private final String store;
+    private final int clients;
+    private final Options options;
+    private final List<MothershipClient> pool;
+    private final long[] warmJit;
+    final List<Phase> measured = new ArrayList<>();
+
+    Level(String store, int clients, Options options, List<MothershipClient> pool, long[] warmJit) {
+      this.store = store;
+      this.clients = clients;
+      this.options = options;
+      this.pool = pool;
+      this.warmJit = warmJit;
+    }
+
+    void run(String kind, Request request) throws InterruptedException {
+      run(kind, request, () -> { }, () -> { });
+    }
+
+    /** {@code before} and {@code after} run around the measured window only. */
+    void run(String kind, Request request, Runnable before, Runnable after) throws InterruptedException {
+      for (int round = 1; round <= options.warmupRounds(); round++) {
+        Phase warm = phase(store, kind, clients, options.requests(), options.maxTime(), pool, request);
+        if (warm.failed() > 0) {
+          throw new IllegalStateException("warm-up window of " + kind + " at " + clients + " clients failed: "
+              + warm.firstFailure());
+        }
+        warmJit[0] += Math.max(0, warm.cpu().jit());
+      }
+      before.run();
+      measured.add(phase(store, kind, clients, options.requests(), options.maxTime(), pool, request));
+      after.run();
+    }
   }
 
   private static final AtomicLong LEDGER_ROWS = new AtomicLong(new SecureRandom().nextLong() >>> 4);
@@ -432,12 +481,15 @@ public final class JoinLoad {
   /**
    * Runs from the command line.
    *
-   * @param args {@code --clients 1,8,64 --requests N --seconds S --warmup N [--postgres JDBC_URL]}
+   * @param args {@code --clients 1,8,64 --requests N --seconds S --warmup N [--warmup-rounds N]
+   *     [--postgres JDBC_URL]}
    */
   public static void main(String[] args) throws Exception {
-    Arguments a = new Arguments(args, "--clients", "--requests", "--seconds", "--warmup", "--postgres");
+    Arguments a = new Arguments(args, "--clients", "--requests", "--seconds", "--warmup", "--warmup-rounds",
+        "--postgres");
     Options options = new Options(a.integers("--clients", List.of(1, 8, 64)), a.integer("--requests", 2000),
-        Duration.ofSeconds(a.integer("--seconds", 15)), a.integer("--warmup", 300), a.text("--postgres", null));
+        Duration.ofSeconds(a.integer("--seconds", 15)), a.integer("--warmup", 300), a.text("--postgres", null),
+        a.integer("--warmup-rounds", 1));
     run(options, System.out);
     System.exit(0); // HttpClient selector threads would keep the JVM a little longer
   }

@@ -2,6 +2,7 @@ package dev.aura.benchmarks.load;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
@@ -87,9 +88,11 @@ final class Machine {
    * CPU time used so far, in nanoseconds: by this JVM, by every process named {@code postgres} on this machine
    * (a backend that exits takes its time with it), and the machine's busy, idle and stolen time (all cores).
    * The kernel counts all of them in 10 ms ticks, so only windows of a second or more are meaningful.
-   * From {@code /proc} (Linux, USER_HZ 100); each is -1 where it cannot be read.
+   * From {@code /proc} (Linux, USER_HZ 100); each is -1 where it cannot be read. {@code jit} is the time
+   * this JVM's JIT compiler threads spent compiling (HotSpot's {@code CompilationMXBean}, millisecond
+   * resolution), a part of {@code jvm}.
    */
-  record CpuTime(long jvm, long postgres, long busy, long idle, long steal) {
+  record CpuTime(long jvm, long postgres, long busy, long idle, long steal, long jit) {
     private static final long TICK = 10_000_000L;
 
     /** @return the counters now */
@@ -111,7 +114,10 @@ final class Machine {
         // not Linux: left at -1
       }
       long postgres = postgresTicks();
-      return new CpuTime(jvm, postgres < 0 ? -1 : postgres * TICK, busy, idle, steal);
+      CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+      long jit = compiler != null && compiler.isCompilationTimeMonitoringSupported()
+          ? compiler.getTotalCompilationTime() * 1_000_000 : -1;
+      return new CpuTime(jvm, postgres < 0 ? -1 : postgres * TICK, busy, idle, steal, jit);
     }
 
     private static long postgresTicks() {
@@ -143,7 +149,7 @@ final class Machine {
      */
     CpuTime since(CpuTime start) {
       return new CpuTime(minus(jvm, start.jvm), minus(postgres, start.postgres), minus(busy, start.busy),
-          minus(idle, start.idle), minus(steal, start.steal));
+          minus(idle, start.idle), minus(steal, start.steal), minus(jit, start.jit));
     }
 
     private static long minus(long a, long b) {

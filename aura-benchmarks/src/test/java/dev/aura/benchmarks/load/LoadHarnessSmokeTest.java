@@ -25,7 +25,7 @@ class LoadHarnessSmokeTest {
     String postgres = System.getenv("AURA_TEST_POSTGRES_URL");
     boolean withPostgres = postgres != null && !postgres.isBlank();
     List<JoinLoad.Phase> phases = JoinLoad.run(new JoinLoad.Options(List.of(1, 2), 5, Duration.ofSeconds(30), 2,
-        withPostgres ? postgres : null), out);
+        withPostgres ? postgres : null, 1), out);
 
     List<String> expected = new ArrayList<>();
     for (int store = 0; store < (withPostgres ? 2 : 1); store++) {
@@ -39,7 +39,8 @@ class LoadHarnessSmokeTest {
       assertThat(p.latency().count()).isEqualTo(5);
       if (linux()) {
         assertThat(p.cpu().jvm()).as("the JVM's CPU in " + p).isNotNegative(); // 10 ms ticks: a short window may read 0
-        assertThat(p.cpuColumn()).matches("\\d+\\.\\d\\d \\+ (\\d+\\.\\d\\d|n/a); idle (\\d+%|n/a), steal (\\d+%|n/a)");
+        assertThat(p.cpuColumn())
+            .matches("\\d+\\.\\d\\d \\+ (\\d+\\.\\d\\d|n/a); idle (\\d+%|n/a), steal (\\d+%|n/a); JIT [\\d,]+ ms");
       }
     });
     if (linux()) {
@@ -48,7 +49,8 @@ class LoadHarnessSmokeTest {
     }
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| SQLite | join | 2 | 5 | 0 |",
         "| SQLite | join-new-tls | 2 | 5 | 0 |", "| Store | Clients | join / commit |",
-        "| CPU ms/request: JVM + PostgreSQL |", "| ping CPU / join CPU |",
+        "| CPU ms/request: JVM + PostgreSQL; JIT in the window |", "| ping CPU / join CPU |",
+        "SQLite: each window above came right after 1 unmeasured window(s) of the same kind, clients and bounds;",
         "SQLite group commit during the join phases: ");
     if (withPostgres) {
       assertThat(printed.toString(StandardCharsets.UTF_8)).contains("| PostgreSQL | join | 2 | 5 | 0 |");
@@ -73,11 +75,11 @@ class LoadHarnessSmokeTest {
 
   @Test
   void cpuTime_since_subtractsEachCounter_andAnUnreadableOrShrunkOneIsUnknown() {
-    Machine.CpuTime start = new Machine.CpuTime(10, -1, 100, 50, 0);
-    Machine.CpuTime end = new Machine.CpuTime(25, 7, 160, 90, 5);
+    Machine.CpuTime start = new Machine.CpuTime(10, -1, 100, 50, 0, 3);
+    Machine.CpuTime end = new Machine.CpuTime(25, 7, 160, 90, 5, 11);
 
-    assertThat(end.since(start)).isEqualTo(new Machine.CpuTime(15, -1, 60, 40, 5));
-    assertThat(new Machine.CpuTime(25, 3, 160, 90, 5).since(new Machine.CpuTime(10, 7, 100, 50, 0)).postgres())
+    assertThat(end.since(start)).isEqualTo(new Machine.CpuTime(15, -1, 60, 40, 5, 8));
+    assertThat(new Machine.CpuTime(25, 3, 160, 90, 5, 0).since(new Machine.CpuTime(10, 7, 100, 50, 0, 0)).postgres())
         .as("a postgres process that ended took its time with it: unknown, not negative").isEqualTo(-1);
     if (linux()) {
       Machine.CpuTime now = Machine.CpuTime.now();
@@ -87,6 +89,7 @@ class LoadHarnessSmokeTest {
       assertThat(now.steal()).isNotNegative();
       assertThat(now.postgres()).isNotNegative();
     }
+    assertThat(Machine.CpuTime.now().jit()).as("HotSpot reports its compilation time").isPositive();
   }
 
   private static boolean linux() {
