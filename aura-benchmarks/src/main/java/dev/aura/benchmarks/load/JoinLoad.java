@@ -254,21 +254,23 @@ public final class JoinLoad {
         + " | CPU ms/request: JVM + PostgreSQL; JIT in the window |");
     out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     List<String> grouping = new ArrayList<>();
-    long[] warmJit = new long[1];
+    long warmJitNanos = 0;
     for (int c : options.clients()) {
-      Level level = new Level(store, c, options, clients, warmJit);
+      Level level = new Level(store, c, options, clients);
       level.run(PING, (client, slot) -> client.get(Wire.PING, credentials.get(slot)));
       level.run(PING_ADMIN, (client, slot) -> client.get(Wire.PING, server.adminCredential()));
       level.run(COMMIT, (client, slot) -> stores.tokenLedger().record(ledgerRow(ledgerNow)));
       level.run(ISSUE, (client, slot) -> client.post(Wire.ADMIN + "tokens", issueBody(slot),
           server.adminCredential()));
-      JdbcStores.CommitStats[] around = new JdbcStores.CommitStats[2];
-      level.run(JOIN, (client, slot) -> join(client, queue.next()), () -> around[0] = stores.commitStats(),
-          () -> around[1] = stores.commitStats());
-      if (around[1].commits() > around[0].commits()) {
+      Request joinRequest = (client, slot) -> join(client, queue.next());
+      level.warmUp(JOIN, joinRequest);
+      JdbcStores.CommitStats before = stores.commitStats(); // the measured window's commits only
+      level.measure(JOIN, joinRequest);
+      JdbcStores.CommitStats after = stores.commitStats();
+      if (after.commits() > before.commits()) {
         grouping.add(String.format(Locale.ROOT, "%d clients: %,d units in %,d commits (%.1f per fsync)", c,
-            around[1].units() - around[0].units(), around[1].commits() - around[0].commits(),
-            (around[1].units() - around[0].units()) / (double) (around[1].commits() - around[0].commits())));
+            after.units() - before.units(), after.commits() - before.commits(),
+            (after.units() - before.units()) / (double) (after.commits() - before.commits())));
       }
       level.run(JOIN_NEW_TLS, (client, slot) -> fresh.join(queue.next()));
       for (Phase p : level.measured) {
@@ -279,6 +281,7 @@ public final class JoinLoad {
         out.flush();
       }
       phases.addAll(level.measured);
+      warmJitNanos += level.warmJitNanos;
     }
     if (!grouping.isEmpty()) {
       out.println(store + " group commit during the join phases: " + String.join("; ", grouping));
@@ -286,7 +289,7 @@ public final class JoinLoad {
     if (options.warmupRounds() > 0) {
       out.printf(Locale.ROOT, "%s: each window above came right after %d unmeasured window(s) of the same kind,"
           + " clients and bounds; the JIT compiled for %,d ms in those%n", store, options.warmupRounds(),
-          warmJit[0] / 1_000_000);
+          warmJitNanos / 1_000_000);
     }
     out.println(store + ": load average after " + Machine.loadAverage());
     return phases;
@@ -298,34 +301,34 @@ public final class JoinLoad {
     private final int clients;
     private final Options options;
     private final List<MothershipClient> pool;
-    private final long[] warmJit;
     final List<Phase> measured = new ArrayList<>();
+    long warmJitNanos;
 
-    Level(String store, int clients, Options options, List<MothershipClient> pool, long[] warmJit) {
+    Level(String store, int clients, Options options, List<MothershipClient> pool) {
       this.store = store;
       this.clients = clients;
       this.options = options;
       this.pool = pool;
-      this.warmJit = warmJit;
     }
 
     void run(String kind, Request request) throws InterruptedException {
-      run(kind, request, () -> { }, () -> { });
+      warmUp(kind, request);
+      measure(kind, request);
     }
 
-    /** {@code before} and {@code after} run around the measured window only. */
-    void run(String kind, Request request, Runnable before, Runnable after) throws InterruptedException {
+    void warmUp(String kind, Request request) throws InterruptedException {
       for (int round = 1; round <= options.warmupRounds(); round++) {
         Phase warm = phase(store, kind, clients, options.requests(), options.maxTime(), pool, request);
         if (warm.failed() > 0) {
           throw new IllegalStateException("warm-up window of " + kind + " at " + clients + " clients failed: "
               + warm.firstFailure());
         }
-        warmJit[0] += Math.max(0, warm.cpu().jit());
+        warmJitNanos += Math.max(0, warm.cpu().jit());
       }
-      before.run();
+    }
+
+    void measure(String kind, Request request) throws InterruptedException {
       measured.add(phase(store, kind, clients, options.requests(), options.maxTime(), pool, request));
-      after.run();
     }
   }
 
