@@ -41,7 +41,9 @@ import picocli.CommandLine;
  * control loop waits up to 50 ms for a message, then scans), and rescans everything every 10 s besides. Then:
  * scan, {@code POST blobs/missing}, {@code PUT} the blob, {@code push}, the Mothership's durable commit, and
  * the relay of the persisted event to every subscriber; each receiver applies it at once (no tick), which
- * fetches the blob with a {@code GET}. The split is measured: the event's {@code persisted_at} (the
+ * fetches the blob with a {@code GET}. Peers also connect to each other directly ({@code aura sync}'s default
+ * {@code --listen}), and a new edit reaches them that way with its content, often before the Mothership has
+ * sequenced it; the run waits for the Mothership's log to hold every write before it reads the split. The split is measured: the event's {@code persisted_at} (the
  * Mothership's clock, the same JVM's) against the write's wall-clock time.
  *
  * <pre>{@code
@@ -210,7 +212,7 @@ public final class SyncLatency {
           problem = "peer " + i + " stopped:\n" + syncs.get(i).describe();
         }
       }
-      Map<String, Instant> persisted = persistedAt(server.server().mothership().eventLog());
+      Map<String, Instant> persisted = awaitPersisted(server.server().mothership().eventLog(), options);
       Result result = result(options, writtenAt, writtenWall, arrivedAt, persisted, problem);
       print(result, options, out);
       return result;
@@ -263,6 +265,20 @@ public final class SyncLatency {
         return;
       }
     }
+  }
+
+  /**
+   * Waits, up to the bound, until the Mothership's log holds every write: a file reaches the directly connected
+   * peers with its content, so it can arrive before the Mothership has sequenced it.
+   */
+  private static Map<String, Instant> awaitPersisted(EventLog log, Options options) throws Exception {
+    long deadline = System.nanoTime() + options.bound().toNanos();
+    Map<String, Instant> persisted = persistedAt(log);
+    while (persisted.size() < options.writes() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      persisted = persistedAt(log);
+    }
+    return persisted;
   }
 
   /** @return each latency file's first {@code persisted_at}, from the Mothership's own log */
