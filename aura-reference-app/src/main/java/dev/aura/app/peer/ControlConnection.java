@@ -6,6 +6,7 @@ import dev.aura.app.protocol.Wire;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +59,9 @@ public final class ControlConnection implements AutoCloseable {
   private static final Event WAKE = new Failed(null);
   private final java.util.concurrent.atomic.AtomicBoolean woken = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile WebSocket socket;
+  private final Object sending = new Object();
+  /** The last text send queued; the next one starts when it completed, whether it succeeded or not. */
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
   private ControlConnection() {}
 
@@ -92,11 +96,19 @@ public final class ControlConnection implements AutoCloseable {
     }
   }
 
-  /** Sends a JSON message. */
+  /**
+   * Sends a JSON message, after every message sent before it. Safe from any thread: the JDK's WebSocket allows one
+   * text send in flight and fails a second one (its future, with {@link IllegalStateException}), so the sync
+   * thread's push and, say, the direct dialer's report would otherwise drop one of them without a word.
+   */
   public void send(ObjectNode message) {
     WebSocket s = socket;
-    if (s != null && !s.isOutputClosed()) {
-      s.sendText(Wire.write(message), true);
+    if (s == null || s.isOutputClosed()) {
+      return;
+    }
+    String text = Wire.write(message);
+    synchronized (sending) {
+      lastSend = lastSend.handle((done, failed) -> null).thenCompose(x -> s.sendText(text, true));
     }
   }
 

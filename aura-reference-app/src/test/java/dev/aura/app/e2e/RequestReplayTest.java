@@ -161,6 +161,49 @@ class RequestReplayTest {
     }
   }
 
+  @Test
+  void controlMessagesSentFromEightThreadsAtOnce_allReachTheMothership() throws Exception {
+    dev.aura.app.peer.MothershipClient client = new dev.aura.app.peer.MothershipClient(m.url(), pins,
+        Clock.systemUTC(), Wire.PROTOCOL_VERSION, java.time.Duration.ofSeconds(10));
+    int threads = 8;
+    int each = 25;
+    try (dev.aura.app.peer.ControlConnection c = dev.aura.app.peer.ControlConnection.open(client, peerCredential)) {
+      assertThat(next(c)).isInstanceOfSatisfying(dev.aura.app.peer.ControlConnection.Message.class,
+          hello -> assertThat(hello.type()).isEqualTo("hello"));
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<Thread> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Thread sender = new Thread(() -> {
+          try {
+            start.await();
+          } catch (InterruptedException e) {
+            return;
+          }
+          for (int i = 0; i < each; i++) {
+            c.send(Wire.object().put("type", "subscribe").put("workspace", "widget").put("after", 0));
+          }
+        });
+        sender.start();
+        senders.add(sender);
+      }
+      start.countDown();
+      for (Thread sender : senders) {
+        sender.join(10_000);
+      }
+      int subscribed = 0;
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+      while (subscribed < threads * each && System.nanoTime() < deadline) {
+        dev.aura.app.peer.ControlConnection.Event e = c.next(java.time.Duration.ofSeconds(5));
+        if (e instanceof dev.aura.app.peer.ControlConnection.Message reply && reply.type().equals("subscribed")) {
+          subscribed++;
+        } else if (e != null && !(e instanceof dev.aura.app.peer.ControlConnection.Message)) {
+          throw new AssertionError("the connection ended after " + subscribed + " replies: " + e);
+        }
+      }
+      assertThat(subscribed).as("one 'subscribed' per 'subscribe' sent").isEqualTo(threads * each);
+    }
+  }
+
   private static dev.aura.app.peer.ControlConnection.Event next(dev.aura.app.peer.ControlConnection c)
       throws InterruptedException {
     dev.aura.app.peer.ControlConnection.Event e = c.next(java.time.Duration.ofSeconds(10));
