@@ -213,6 +213,28 @@ public final class SyncLatency {
         }
       }
       Map<String, Instant> persisted = awaitPersisted(server.server().mothership().eventLog(), options);
+      if (persisted.size() < options.writes() && problem == null) {
+        List<String> absent = new ArrayList<>();
+        for (int k = 0; k < options.writes(); k++) {
+          if (!persisted.containsKey(name(k))) {
+            absent.add(name(k));
+          }
+        }
+        StringBuilder outputs = new StringBuilder();
+        for (int i = 0; i < syncs.size(); i++) {
+          outputs.append("\npeer ").append(i).append(i == 0 ? " (the writer): " : ": ").append(syncs.get(i).describe());
+        }
+        for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+          if (t.getKey().getName().startsWith("sync-peer-")) {
+            outputs.append("\nthread ").append(t.getKey().getName()).append(" (").append(t.getKey().getState())
+                .append(")");
+            for (StackTraceElement frame : t.getValue()) {
+              outputs.append("\n  at ").append(frame);
+            }
+          }
+        }
+        problem = "not in the Mothership's log within " + options.bound().toSeconds() + " s: " + absent + outputs;
+      }
       Result result = result(options, writtenAt, writtenWall, arrivedAt, persisted, problem);
       print(result, options, out);
       return result;
