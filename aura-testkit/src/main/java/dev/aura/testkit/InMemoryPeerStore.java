@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * A {@link PeerStore} in memory. Thread-safe; {@link #save} replaces by id (last writer wins) and
- * {@link #list} is ordered by id. Records are immutable, so every field, workspaces included, is kept as saved. Given a feed, it publishes {@code StoreChange(PEERS, 0)} after each save.
+ * A {@link PeerStore} in memory. Thread-safe; {@link #save} replaces by id (last writer wins), {@link #create}
+ * inserts once per id (first writer wins) and {@link #list} is ordered by id. Records are immutable, so every field, workspaces included, is kept as saved. Given a feed, it publishes {@code StoreChange(PEERS, 0)} after each save.
  *
  * <pre>{@code
  * InMemoryPeerStore peers = new InMemoryPeerStore();
@@ -54,6 +54,23 @@ public final class InMemoryPeerStore implements PeerStore {
     if (feed != null) {
       units.afterCommit(() -> feed.publish(new StoreChange(StoreChange.Topic.PEERS, 0)));
     }
+  }
+
+  /** Inserts under the unit's lock, so of racing creates of one id exactly one wins. */
+  @Override
+  public boolean create(PeerRecord peer) {
+    Objects.requireNonNull(peer, "peer");
+    boolean created = units.locked(() -> {
+      if (byId.containsKey(peer.id().value())) {
+        return false;
+      }
+      put(peer);
+      return true;
+    });
+    if (created && feed != null) {
+      units.afterCommit(() -> feed.publish(new StoreChange(StoreChange.Topic.PEERS, 0)));
+    }
+    return created;
   }
 
   /** Raises {@code lastSeen} in place, publishing nothing. */

@@ -73,6 +73,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -381,13 +382,16 @@ public final class MothershipService implements AutoCloseable {
       // One unit: the use, the peer, its credential and token_used commit together or not at all.
       joined = units.inTransaction(() -> {
         VerifiedJoinToken verified = validator.consume(presented);
-        RefreshCredentials.Minted minted = stores.peerStore().find(signed.peer()).isEmpty() ? signed
-            : credentials.mint(newPeerId(), verified.subject(), verified.role(), joinedAt); // the id was taken
-        PeerId peer = minted.peer();
         Instant now = clock.instant();
-        PeerRecord record = new PeerRecord(peer, verified.subject(), verified.role(), verified.jti(), joinedAt,
-            now, announced, verified.workspaces());
-        stores.peerStore().save(record);
+        Function<PeerId, PeerRecord> recordOf = id -> new PeerRecord(id, verified.subject(), verified.role(),
+            verified.jti(), joinedAt, now, announced, verified.workspaces());
+        RefreshCredentials.Minted minted = signed;
+        PeerRecord record = recordOf.apply(minted.peer());
+        while (!stores.peerStore().create(record)) { // the id is taken, or a racing join just took it
+          minted = credentials.mint(randomPeerId(), verified.subject(), verified.role(), joinedAt);
+          record = recordOf.apply(minted.peer());
+        }
+        PeerId peer = minted.peer();
         IssuedRefreshCredential credential = credentials.issue(minted);
         AuditEvent used = AuditEvent.of(AuditEventType.TOKEN_USED, now, verified.jti().value())
             .withPeer(peer.value()).from(source);
@@ -468,15 +472,6 @@ public final class MothershipService implements AutoCloseable {
   /** @return the {@code [oidc]} policy */
   public OidcGate oidc() {
     return oidc;
-  }
-
-  private PeerId newPeerId() throws StoreException {
-    while (true) {
-      PeerId candidate = randomPeerId();
-      if (stores.peerStore().find(candidate).isEmpty()) {
-        return candidate;
-      }
-    }
   }
 
   private PeerId randomPeerId() {

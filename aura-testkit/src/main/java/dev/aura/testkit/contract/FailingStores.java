@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FailingStores {
   static final String INJECTED = "injected store failure at write ";
   private static final Set<String> WRITES =
-      Set.of("record", "consume", "save", "recordSeen", "issue", "rotate", "append", "saveAll");
+      Set.of("record", "consume", "save", "create", "recordSeen", "issue", "rotate", "append", "saveAll");
 
   private FailingStores() {}
 

@@ -11,6 +11,7 @@ import dev.aura.spi.PeerRecord;
 import dev.aura.spi.PeerStore;
 import dev.aura.spi.Role;
 import dev.aura.spi.WorkspaceName;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Covers: {@code find} and {@code list} empty-not-null; every field round-trips (announced addresses in
  * order, an empty address list stays empty, workspaces in name order, no workspaces stays "every workspace"); {@code list} ordered by id whatever the save order;
- * {@code save} replaces by id; results not changed by later saves; null arguments; and concurrent saves:
- * distinct peers are all kept, and racing saves of one peer leave exactly one writer's record whole.
+ * {@code save} replaces by id; results not changed by later saves; null arguments; concurrent saves:
+ * distinct peers are all kept, and racing saves of one peer leave exactly one writer's record whole; and
+ * {@code create}: a new id inserted whole, a taken id refused with the stored peer kept, and of 16 racing
+ * creates of one id exactly one wins, its record whole.
  */
 public abstract class PeerStoreContractTest extends StoreContract<PeerStore> {
   private static final int THREADS = 16;
@@ -213,8 +216,48 @@ public abstract class PeerStoreContractTest extends StoreContract<PeerStore> {
   }
 
   @Test
+  void create_aNewId_insertsThePeerWhole() throws Exception {
+    PeerRecord peer = new PeerRecord(peerId(), "carol@contractor.com", Role.READ_ONLY, ContractFixtures.jti(),
+        T0, T0.plusSeconds(42), List.of("10.0.1.42:7000", "[fd00::1]:7000"));
+
+    assertThat(store.create(peer)).isTrue();
+
+    assertThat(store.find(peer.id())).contains(peer);
+    assertThat(store.list()).containsExactly(peer);
+  }
+
+  @Test
+  void create_aTakenId_returnsFalseAndKeepsTheStoredPeer() throws Exception {
+    PeerId id = peerId();
+    PeerRecord stored = peer(id, T0, "10.0.0.1:7000");
+    store.save(stored);
+    PeerRecord other = new PeerRecord(id, "mallory@example.com", Role.ADMIN, ContractFixtures.jti(),
+        T0.plusSeconds(9), T0.plusSeconds(9), List.of("10.6.6.6:7000"));
+
+    assertThat(store.create(other)).isFalse();
+
+    assertThat(store.list()).containsExactly(stored);
+  }
+
+  @Test
+  void create_sameIdFrom16ThreadsAtOnce_exactlyOneWins_andItsRecordIsStoredWhole() throws Exception {
+    PeerId id = peerId();
+    List<PeerRecord> versions = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      versions.add(new PeerRecord(id, "joiner-" + i + "@example.com", Role.MEMBER, ContractFixtures.jti(), T0,
+          T0.plusSeconds(i), List.of("10.0.0." + i + ":7000", "10.0.1." + i + ":7000")));
+    }
+
+    List<Boolean> created = Race.run(THREADS, i -> store.create(versions.get(i)));
+
+    assertThat(created).filteredOn(c -> c).hasSize(1);
+    assertThat(store.list()).containsExactly(versions.get(created.indexOf(true)));
+  }
+
+  @Test
   void methods_withNullArguments_throwNullPointerException() throws Exception {
     assertThatNullPointerException().isThrownBy(() -> store.save(null));
+    assertThatNullPointerException().isThrownBy(() -> store.create(null));
     assertThatNullPointerException().isThrownBy(() -> store.find(null));
 
     assertThat(store.list()).isEmpty();

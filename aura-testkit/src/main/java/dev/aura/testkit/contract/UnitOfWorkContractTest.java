@@ -16,6 +16,7 @@ import dev.aura.spi.PeerId;
 import dev.aura.spi.PeerRecord;
 import dev.aura.spi.RefreshCredentialRecord;
 import dev.aura.spi.RevocationTarget;
+import dev.aura.spi.Role;
 import dev.aura.spi.StoreChange;
 import dev.aura.spi.StoreChangeFeed;
 import dev.aura.spi.StoreException;
@@ -45,15 +46,16 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>Covers the multi-store operations of a Mothership, each as the steps it writes: a join (consume the
- * use, save the peer, issue its credential, audit {@code token_used}), a refresh rotation (rotate the
+ * use, create the peer, issue its credential, audit {@code token_used}), a refresh rotation (rotate the
  * credential, record the peer seen, audit {@code credential_rotated}), a revocation with its audit entry, a
  * key rotation with its audit entry. For each operation and each step k: a work that throws after step k,
  * and a store whose write at step k fails, leave nothing of the operation behind and publish no change
  * notice; a committed operation keeps every step and publishes only after the commit. Also: a store failure
  * the work swallows still rolls the unit back; nested units join the outer one (an inner failure undoes
- * only the inner unit, an outer failure undoes both); calls outside a unit commit on their own; and 16
+ * only the inner unit, an outer failure undoes both); calls outside a unit commit on their own; 16
  * threads running joins at once, every third failing at its last step, leave exactly the others, with one
- * intact audit chain.
+ * intact audit chain; and of 16 units racing to create one peer id, half of them rolling back after a won
+ * create, exactly one that commits has it.
  */
 public abstract class UnitOfWorkContractTest extends StoreContract<StoreSet> {
   private static final int THREADS = 16;
@@ -98,7 +100,7 @@ public abstract class UnitOfWorkContractTest extends StoreContract<StoreSet> {
           new Operation("join", List.of(
               s -> assertThat(s.tokenLedger().consume(jti, ContractFixtures.tokenHash(jti), T0.plusSeconds(1)))
                   .isEqualTo(ConsumeOutcome.CONSUMED),
-              s -> s.peerStore().save(joinerRecord),
+              s -> assertThat(s.peerStore().create(joinerRecord)).isTrue(),
               s -> s.refreshCredentialStore().issue(joinerCredential),
               s -> s.auditLog().append(AuditEvent.of(AuditEventType.TOKEN_USED, T0.plusSeconds(1), jti.value())
                   .withPeer(joiner.value())))),
@@ -369,6 +371,48 @@ public abstract class UnitOfWorkContractTest extends StoreContract<StoreSet> {
     assertThat(chain.subList((int) auditBefore, chain.size())).extracting(e -> e.event().peer())
         .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, joins).filter(i -> i % 3 != 0)
             .mapToObj(i -> peers.get(i).value()).toList());
+    assertThat(AuditChain.verify(store.auditLog()).isIntact()).isTrue();
+  }
+
+  @Test
+  void concurrentUnitsCreatingOnePeerId_exactlyOneCommittedUnitHasIt_andRolledBackCreatesFreeIt()
+      throws Exception {
+    PeerId id = ContractFixtures.peerId();
+    List<PeerRecord> versions = new ArrayList<>();
+    for (int i = 0; i < THREADS; i++) {
+      versions.add(new PeerRecord(id, "joiner-" + i + "@example.com", Role.MEMBER, ContractFixtures.jti(), T0,
+          T0.plusSeconds(i), List.of("10.0.0." + i + ":7000")));
+    }
+    long auditBefore = store.auditLog().readChain(1, 10_000).size();
+
+    // Even contenders that win roll their unit back after the create; an odd one can lose only to a
+    // committed create, which only an odd one makes: so exactly one odd contender commits the peer.
+    List<String> outcomes = Race.run(THREADS, i -> {
+      try {
+        return store.unitOfWork().inTransaction(() -> {
+          if (!store.peerStore().create(versions.get(i))) {
+            return "taken";
+          }
+          Thread.sleep(30); // hold the uncommitted row while the others reach their create
+          store.auditLog().append(AuditEvent.of(AuditEventType.TOKEN_USED, T0, versions.get(i).joinedWith()
+              .value()).withPeer(id.value()));
+          if (i % 2 == 0) {
+            throw new IllegalStateException("contender " + i + " failed after its create");
+          }
+          return "committed";
+        });
+      } catch (IllegalStateException expected) {
+        return "rolled back";
+      }
+    });
+
+    assertThat(outcomes).filteredOn("committed"::equals).hasSize(1);
+    int winner = outcomes.indexOf("committed");
+    assertThat(winner % 2).as("the winner %d of %s", winner, outcomes).isOne();
+    assertThat(store.peerStore().find(id)).contains(versions.get(winner));
+    List<AuditEntry> chain = store.auditLog().readChain(1, 10_000);
+    assertThat(chain.subList((int) auditBefore, chain.size())).extracting(e -> e.event().reference())
+        .containsExactly(versions.get(winner).joinedWith().value());
     assertThat(AuditChain.verify(store.auditLog()).isIntact()).isTrue();
   }
 

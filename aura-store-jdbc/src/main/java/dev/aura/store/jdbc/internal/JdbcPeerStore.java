@@ -10,6 +10,7 @@ import dev.aura.spi.StoreException;
 import dev.aura.spi.WorkspaceName;
 import dev.aura.store.jdbc.JdbcStoreException;
 import dev.aura.store.jdbc.database.SqlDatabase;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,39 +46,68 @@ public final class JdbcPeerStore implements PeerStore {
   public void save(PeerRecord peer) throws StoreException {
     Objects.requireNonNull(peer, "peer");
     db.write("saving peer " + peer.id(), c -> {
-      try (PreparedStatement s = c.prepareStatement("INSERT INTO peers (peer_id, subject, role, joined_with,"
-          + " joined_at_s, joined_at_n, last_seen_s, last_seen_n, workspaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (peer_id) DO UPDATE SET subject = excluded.subject, role = excluded.role,"
+      insert(c, peer, " ON CONFLICT (peer_id) DO UPDATE SET subject = excluded.subject, role = excluded.role,"
           + " joined_with = excluded.joined_with, joined_at_s = excluded.joined_at_s,"
           + " joined_at_n = excluded.joined_at_n, last_seen_s = excluded.last_seen_s,"
-          + " last_seen_n = excluded.last_seen_n, workspaces = excluded.workspaces")) {
-        s.setString(1, peer.id().value());
-        s.setString(2, peer.subject());
-        s.setString(3, peer.role().wireName());
-        s.setString(4, peer.joinedWith().value());
-        Instants.bind(s, 5, peer.joinedAt());
-        Instants.bind(s, 7, peer.lastSeen());
-        s.setString(9, writeWorkspaces(peer.workspaces()));
-        s.executeUpdate();
-      }
+          + " last_seen_n = excluded.last_seen_n, workspaces = excluded.workspaces");
       try (PreparedStatement s = c.prepareStatement("DELETE FROM peer_addresses WHERE peer_id = ?")) {
         s.setString(1, peer.id().value());
         s.executeUpdate();
       }
-      try (PreparedStatement s = c.prepareStatement(
-          "INSERT INTO peer_addresses (peer_id, ordinal, address) VALUES (?, ?, ?)")) {
-        List<String> addresses = peer.announcedAddresses();
-        for (int i = 0; i < addresses.size(); i++) {
-          s.setString(1, peer.id().value());
-          s.setInt(2, i);
-          s.setString(3, addresses.get(i));
-          s.executeUpdate();
-        }
-      }
+      insertAddresses(c, peer);
       feed.inTransaction(c, new StoreChange(StoreChange.Topic.PEERS, 0));
       return null;
     });
     feed.afterCommit(new StoreChange(StoreChange.Topic.PEERS, 0));
+  }
+
+  /**
+   * One {@code INSERT ... ON CONFLICT DO NOTHING}: on PostgreSQL an insert racing another unit's uncommitted
+   * row of the same id waits for that unit, then inserts (it rolled back) or does nothing (it committed).
+   */
+  @Override
+  public boolean create(PeerRecord peer) throws StoreException {
+    Objects.requireNonNull(peer, "peer");
+    boolean created = db.write("creating peer " + peer.id(), c -> {
+      if (insert(c, peer, " ON CONFLICT (peer_id) DO NOTHING") == 0) {
+        return false;
+      }
+      insertAddresses(c, peer);
+      feed.inTransaction(c, new StoreChange(StoreChange.Topic.PEERS, 0));
+      return true;
+    });
+    if (created) {
+      feed.afterCommit(new StoreChange(StoreChange.Topic.PEERS, 0));
+    }
+    return created;
+  }
+
+  private static int insert(Connection c, PeerRecord peer, String onConflict) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement("INSERT INTO peers (peer_id, subject, role, joined_with,"
+        + " joined_at_s, joined_at_n, last_seen_s, last_seen_n, workspaces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        + onConflict)) {
+      s.setString(1, peer.id().value());
+      s.setString(2, peer.subject());
+      s.setString(3, peer.role().wireName());
+      s.setString(4, peer.joinedWith().value());
+      Instants.bind(s, 5, peer.joinedAt());
+      Instants.bind(s, 7, peer.lastSeen());
+      s.setString(9, writeWorkspaces(peer.workspaces()));
+      return s.executeUpdate();
+    }
+  }
+
+  private static void insertAddresses(Connection c, PeerRecord peer) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(
+        "INSERT INTO peer_addresses (peer_id, ordinal, address) VALUES (?, ?, ?)")) {
+      List<String> addresses = peer.announcedAddresses();
+      for (int i = 0; i < addresses.size(); i++) {
+        s.setString(1, peer.id().value());
+        s.setInt(2, i);
+        s.setString(3, addresses.get(i));
+        s.executeUpdate();
+      }
+    }
   }
 
   /** One conditional {@code UPDATE} of the two columns, so a concurrent save of other fields is kept. */
